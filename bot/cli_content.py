@@ -1,0 +1,83 @@
+"""``asibot content``: check the catalogue and print a mother's tip timeline."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import click
+
+import messages
+from messages.check import run_check
+from messages.timeline import DEFAULT_TZ, format_line, journey
+from messages.tips import LOCALES, ContentError, load_tips
+
+_DEFAULT_ROOT = Path(messages.__file__).resolve().parent
+_root_option = click.option(
+    "--root",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=_DEFAULT_ROOT,
+    show_default="the installed messages package",
+    help="The messages directory to read.",
+)
+
+
+@click.group(name="content")
+def content() -> None:
+    """Tips and texts: validate them, and see a mother's journey through them."""
+
+
+@content.command("check")
+@_root_option
+def check(root: Path) -> None:
+    """Validate every tip and UI text; exit 1 and list each problem as path:line: message."""
+    report = run_check(root)
+    for problem in report.problems:
+        click.echo(str(problem))
+    click.echo(report.summary())
+    if report.problems:
+        raise SystemExit(1)
+
+
+def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"use YYYY-MM-DD, got {value!r}") from None
+
+
+@content.command("timeline")
+@click.option("--born", callback=_parse_date, help="Birth date, YYYY-MM-DD (tips from day 0).")
+@click.option("--due", callback=_parse_date, help="Due date, YYYY-MM-DD (from pregnancy week 20).")
+@click.option("--lang", type=click.Choice(LOCALES), default="id", show_default=True)
+@click.option(
+    "--hour",
+    type=click.IntRange(0, 23),
+    default=8,
+    show_default=True,
+    help="The mother's preferred hour for tips.",
+)
+@click.option("--tz", default=DEFAULT_TZ, show_default=True, help="The mother's time zone.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of lines.")
+@_root_option
+def timeline(
+    born: date | None, due: date | None, lang: str, hour: int, tz: str, as_json: bool, root: Path
+) -> None:
+    """Print, day by day, every tip a mother would get until her child is 24 months old."""
+    if born is None and due is None:
+        raise click.UsageError("give --born YYYY-MM-DD or --due YYYY-MM-DD")
+    try:
+        tips = load_tips(root)
+    except ContentError as exc:
+        raise click.ClickException(
+            f"the catalogue is broken; run `asibot content check`\n{exc}"
+        ) from None
+    entries = journey(tips, born=born, due=due, lang=lang, hour=hour, tz=tz)
+    if as_json:
+        click.echo(json.dumps([e.to_dict() for e in entries], ensure_ascii=False, indent=1))
+        return
+    for entry in entries:
+        click.echo(format_line(entry))

@@ -1,0 +1,310 @@
+"""The content validator behind ``asibot content check``.
+
+It reads every YAML file under ``messages/`` and reports each defect as a
+Problem (``path:line: message``) so that a health worker editing a tip can fix
+it without reading code: YAML that does not parse, duplicate keys (also those
+PyYAML would silently overwrite), a locale missing, a text over its channel's
+limit, a placeholder the code does not supply, a bad stage/day/week, two tips on
+one day, and a gap in the tip cadence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from messages.tips import (
+    LOCALES,
+    PREGNANCY_WEEKS,
+    TIP_LIMIT,
+    TIP_PLACEHOLDERS,
+    Tip,
+    placeholders,
+    read_tips,
+)
+from messages.yamlfile import LineMap, Problem, YamlFileError, load_yaml
+
+__all__ = ["Band", "CADENCE", "UI_LIMIT", "Problem", "Report", "check_content", "run_check"]
+
+UI_LIMIT = 4096  # Telegram's message limit; WhatsApp allows 1,600 through Twilio
+_VAR_RE = re.compile(r"^[a-z_][a-z0-9_]*$")
+_NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+@dataclass(frozen=True)
+class Band:
+    """A stretch of the child's life and the longest gap allowed between tips in it."""
+
+    name: str
+    first: int
+    last: int
+    max_gap: int  # 1 = a tip every day
+
+
+# The cadence DOMAIN.md (a) asks for; the bands share their edge days on purpose
+# so a gap that straddles an edge is measured against the stricter band.
+CADENCE = (
+    Band("newborn days 0..7 (daily)", 0, 7, 1),
+    Band("days 8..42 (gap at most 3)", 8, 42, 3),
+    Band("days 42..182 (gap at most 4)", 42, 182, 4),
+    Band("days 183..730 (gap at most 7)", 183, 730, 7),
+)
+
+
+@dataclass
+class Report:
+    """What the checker found: the problems and the counts for the summary line."""
+
+    problems: list[Problem]
+    tips: int
+    tips_per_locale: dict[str, int]
+    ui_texts: int
+
+    def summary(self) -> str:
+        """One line for the console, e.g. 'content ok: 160 tips (id 160, en 160), ...'."""
+        per = ", ".join(f"{lang} {self.tips_per_locale.get(lang, 0)}" for lang in LOCALES)
+        head = "content ok" if not self.problems else "content check FAILED"
+        return (
+            f"{head}: {self.tips} tips ({per}), {self.ui_texts} ui texts, "
+            f"{len(self.problems)} problems"
+        )
+
+
+def _check_text(
+    text: str, where: str, rel: str, line: int, limit: int, allowed: frozenset[str] | set[str]
+) -> list[Problem]:
+    problems = []
+    if len(text) > limit:
+        problems.append(
+            Problem(rel, line, f"{where}: {len(text)} characters, over the limit of {limit}")
+        )
+    names, error = placeholders(text)
+    if error:
+        problems.append(Problem(rel, line, f"{where}: {error}"))
+    for name in sorted(names - set(allowed)):
+        supplied = ", ".join(sorted(allowed)) or "none"
+        problems.append(
+            Problem(
+                rel,
+                line,
+                f"{where}: placeholder {{{name}}} is not supplied "
+                f"by the code (allowed: {supplied})",
+            )
+        )
+    return problems
+
+
+def _check_locales_agree(texts: dict[str, str], where: str, rel: str, line: int) -> list[Problem]:
+    """Each translation must carry the same numbers and placeholders as the Indonesian.
+
+    A storage time or an age that differs between languages is a health error,
+    not a style choice, so we compare the numbers literally.
+    """
+    problems: list[Problem] = []
+    base_lang = LOCALES[0]
+    if base_lang not in texts:
+        return problems
+    base_nums = sorted(set(_NUMBER_RE.findall(texts[base_lang].replace(",", "."))))
+    base_vars = placeholders(texts[base_lang])[0]
+    for lang in LOCALES[1:]:
+        if lang not in texts:
+            continue
+        nums = sorted(set(_NUMBER_RE.findall(texts[lang].replace(",", "."))))
+        if nums != base_nums:
+            problems.append(
+                Problem(
+                    rel,
+                    line,
+                    f"{where}: numbers differ between {base_lang} {base_nums} and {lang} {nums}",
+                )
+            )
+        other_vars = placeholders(texts[lang])[0]
+        if other_vars != base_vars:
+            problems.append(
+                Problem(
+                    rel,
+                    line,
+                    f"{where}: placeholders differ between {base_lang} "
+                    f"{sorted(base_vars)} and {lang} {sorted(other_vars)}",
+                )
+            )
+    return problems
+
+
+def _check_tip_texts(tip: Tip) -> list[Problem]:
+    problems = []
+    where = f"tip {tip.key}"
+    for lang, text in tip.texts.items():
+        problems += _check_text(
+            text, f"{where} [{lang}]", tip.file, tip.line, TIP_LIMIT, TIP_PLACEHOLDERS
+        )
+    problems += _check_locales_agree(tip.texts, where, tip.file, tip.line)
+    if tip.ask:
+        for lang in LOCALES:
+            if lang in tip.ask:
+                problems += _check_text(
+                    tip.ask[lang],
+                    f"{where} ask [{lang}]",
+                    tip.file,
+                    tip.line,
+                    TIP_LIMIT,
+                    TIP_PLACEHOLDERS,
+                )
+    return problems
+
+
+def _missing_ranges(days: list[int]) -> str:
+    """'13, 14' or '13..20' for a run of missing days."""
+    if len(days) <= 3:
+        return ", ".join(str(d) for d in days)
+    return f"{days[0]}..{days[-1]}"
+
+
+def check_cadence(tips: list[Tip]) -> list[Problem]:
+    """Coverage: every pregnancy week 20..42, and the child-age bands in CADENCE.
+
+    A band with ``max_gap`` N is covered when every run of N days inside it
+    holds a tip, i.e. consecutive tip days (counting the last tip before the
+    band, and the day after its end) are at most N apart.
+    """
+    problems: list[Problem] = []
+    preg = [t for t in tips if t.stage == "pregnancy"]
+    child = sorted({t.offset_days for t in tips if t.stage == "child"})
+    preg_file = preg[0].file if preg else "messages/tips"
+    child_tips = sorted((t for t in tips if t.stage == "child"), key=lambda t: t.offset_days)
+
+    weeks = {t.week for t in preg}
+    lo, hi = PREGNANCY_WEEKS
+    missing_weeks = [w for w in range(lo, hi + 1) if w not in weeks]
+    if missing_weeks:
+        problems.append(
+            Problem(
+                preg_file,
+                1,
+                f"pregnancy weeks {lo}..{hi} (one tip a week): "
+                f"no tip in week {_missing_ranges(missing_weeks)}",
+            )
+        )
+
+    for band in CADENCE:
+        # A gap is measured from the last tip at or before the band's first day,
+        # so a band that starts late is caught even if it has tips later on.
+        before = [d for d in child if d <= band.first]
+        inside = [d for d in child if band.first < d <= band.last]
+        points = ([before[-1]] if before else [band.first - 1]) + inside
+        if points[-1] < band.last:
+            points.append(band.last + 1)  # the band must be covered to its last day
+        for prev, nxt in zip(points, points[1:], strict=False):
+            if nxt - prev <= band.max_gap:
+                continue
+            gap_days = [d for d in range(prev + 1, nxt) if band.first <= d <= band.last]
+            # Point at the tip just after the gap, or the band's last tip.
+            anchor = next((t for t in child_tips if t.offset_days >= nxt), None) or (
+                child_tips[-1] if child_tips else None
+            )
+            path, line = (anchor.file, anchor.line) if anchor else ("messages/tips", 1)
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    f"child {band.name}: no tip on day "
+                    f"{_missing_ranges(gap_days)} (gap of {nxt - prev} days after "
+                    f"{'day ' + str(prev) if prev in child else 'the band start'})",
+                )
+            )
+    return problems
+
+
+def _check_ui_file(path: Path, rel: str, seen: dict[str, str]) -> tuple[list[Problem], int]:
+    problems: list[Problem] = []
+    try:
+        doc = load_yaml(path)
+    except YamlFileError as exc:
+        return [Problem(rel, exc.line, exc.message)], 0
+    for dup in doc.duplicates:
+        problems.append(
+            Problem(rel, dup.line, f"duplicate key '{dup.key}' (first at line {dup.first_line})")
+        )
+    data = doc.data
+    if data is None:
+        return problems, 0
+    if not isinstance(data, LineMap):
+        return [*problems, Problem(rel, 1, "a ui file must map text keys to entries")], 0
+    count = 0
+    for key, entry in data.items():
+        line = data.line_of(key)
+        if not isinstance(key, str) or not key.strip():
+            problems.append(Problem(rel, line, f"ui key must be text, got {key!r}"))
+            continue
+        if key in seen:
+            problems.append(Problem(rel, line, f"duplicate ui key '{key}' (also in {seen[key]})"))
+        else:
+            seen[key] = rel
+        if not isinstance(entry, dict):
+            problems.append(Problem(rel, line, f"ui {key}: needs {'/'.join(LOCALES)} texts"))
+            continue
+        allowed, var_problems = _ui_vars(entry, key, rel, line)
+        problems += var_problems
+        texts: dict[str, str] = {}
+        for lang in LOCALES:
+            value = entry.get(lang)
+            at = entry.line_of(lang) if isinstance(entry, LineMap) else line
+            if not isinstance(value, str) or not value.strip():
+                problems.append(Problem(rel, at, f"ui {key}: locale '{lang}' is missing or empty"))
+                continue
+            texts[lang] = value
+            problems += _check_text(value, f"ui {key} [{lang}]", rel, at, UI_LIMIT, allowed)
+        problems += _check_locales_agree(texts, f"ui {key}", rel, line)
+        count += 1
+    return problems, count
+
+
+def _ui_vars(entry: Any, key: str, rel: str, line: int) -> tuple[set[str], list[Problem]]:
+    raw = entry.get("vars", [])
+    if raw is None:
+        raw = []
+    if not isinstance(raw, list) or not all(isinstance(v, str) and _VAR_RE.match(v) for v in raw):
+        return set(), [Problem(rel, line, f"ui {key}: vars must be a list of names, got {raw!r}")]
+    return set(raw), []
+
+
+def _check_other_yaml(path: Path, rel: str) -> list[Problem]:
+    """Any other YAML under messages/ must at least parse and have unique keys."""
+    try:
+        doc = load_yaml(path)
+    except YamlFileError as exc:
+        return [Problem(rel, exc.line, exc.message)]
+    return [
+        Problem(rel, d.line, f"duplicate key '{d.key}' (first at line {d.first_line})")
+        for d in doc.duplicates
+    ]
+
+
+def run_check(root: Path) -> Report:
+    """Check every YAML file under ``root`` (a ``messages`` directory) and count texts."""
+    tips, problems = read_tips(root)
+    for tip in tips:
+        problems += _check_tip_texts(tip)
+    problems += check_cadence(tips)
+
+    seen: dict[str, str] = {}
+    ui_count = 0
+    for path in sorted((root / "ui").glob("*.yaml")):
+        found, count = _check_ui_file(path, path.relative_to(root.parent).as_posix(), seen)
+        problems += found
+        ui_count += count
+
+    known = {*(root / "tips").glob("*.yaml"), *(root / "ui").glob("*.yaml")}
+    for path in sorted([*root.rglob("*.yaml"), *root.rglob("*.yml")]):
+        if path not in known:
+            problems += _check_other_yaml(path, path.relative_to(root.parent).as_posix())
+
+    per_locale = {lang: sum(1 for t in tips if t.texts.get(lang)) for lang in LOCALES}
+    return Report(sorted(set(problems)), len(tips), per_locale, ui_count)
+
+
+def check_content(root: Path) -> list[Problem]:
+    """Every problem in the content under ``root``; an empty list means it is fit to ship."""
+    return run_check(root).problems
