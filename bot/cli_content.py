@@ -33,7 +33,7 @@ def content() -> None:
 def check(root: Path) -> None:
     """Validate every tip and UI text; exit 1 and list each problem as path:line: message."""
     report = run_check(root)
-    for problem in report.problems:
+    for problem in [*report.warnings, *report.problems]:
         click.echo(str(problem))
     click.echo(report.summary())
     if report.problems:

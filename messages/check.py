@@ -11,7 +11,7 @@ one day, and a gap in the tip cadence.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,16 @@ from messages.tips import (
 )
 from messages.yamlfile import LineMap, Problem, YamlFileError, load_yaml
 
-__all__ = ["Band", "CADENCE", "UI_LIMIT", "Problem", "Report", "check_content", "run_check"]
+__all__ = [
+    "CADENCE",
+    "UI_LIMIT",
+    "Band",
+    "Problem",
+    "Report",
+    "check_content",
+    "number_warnings",
+    "run_check",
+]
 
 UI_LIMIT = 4096  # Telegram's message limit; WhatsApp allows 1,600 through Twilio
 _VAR_RE = re.compile(r"^[a-z_][a-z0-9_]*$")
@@ -61,14 +70,18 @@ class Report:
     tips: int
     tips_per_locale: dict[str, int]
     ui_texts: int
+    # Worth a human look but not proof of a defect (e.g. "2 tahun" / "second
+    # birthday"): printed, never fails the check.
+    warnings: list[Problem] = field(default_factory=list)
 
     def summary(self) -> str:
         """One line for the console, e.g. 'content ok: 160 tips (id 160, en 160), ...'."""
         per = ", ".join(f"{lang} {self.tips_per_locale.get(lang, 0)}" for lang in LOCALES)
         head = "content ok" if not self.problems else "content check FAILED"
+        warned = f", {len(self.warnings)} warnings" if self.warnings else ""
         return (
             f"{head}: {self.tips} tips ({per}), {self.ui_texts} ui texts, "
-            f"{len(self.problems)} problems"
+            f"{len(self.problems)} problems{warned}"
         )
 
 
@@ -97,40 +110,50 @@ def _check_text(
 
 
 def _check_locales_agree(texts: dict[str, str], where: str, rel: str, line: int) -> list[Problem]:
-    """Each translation must carry the same numbers and placeholders as the Indonesian.
-
-    A storage time or an age that differs between languages is a health error,
-    not a style choice, so we compare the numbers literally.
-    """
+    """Each translation must use the same placeholders as the Indonesian text."""
     problems: list[Problem] = []
     base_lang = LOCALES[0]
     if base_lang not in texts:
         return problems
-    base_nums = sorted(set(_NUMBER_RE.findall(texts[base_lang].replace(",", "."))))
     base_vars = placeholders(texts[base_lang])[0]
     for lang in LOCALES[1:]:
-        if lang not in texts:
-            continue
-        nums = sorted(set(_NUMBER_RE.findall(texts[lang].replace(",", "."))))
-        if nums != base_nums:
-            problems.append(
-                Problem(
-                    rel,
-                    line,
-                    f"{where}: numbers differ between {base_lang} {base_nums} and {lang} {nums}",
-                )
-            )
-        other_vars = placeholders(texts[lang])[0]
-        if other_vars != base_vars:
+        if lang in texts and placeholders(texts[lang])[0] != base_vars:
+            other = sorted(placeholders(texts[lang])[0])
             problems.append(
                 Problem(
                     rel,
                     line,
                     f"{where}: placeholders differ between {base_lang} "
-                    f"{sorted(base_vars)} and {lang} {sorted(other_vars)}",
+                    f"{sorted(base_vars)} and {lang} {other}",
                 )
             )
     return problems
+
+
+def number_warnings(texts: dict[str, str], where: str, rel: str, line: int) -> list[Problem]:
+    """Warn when a translation carries other numbers than the Indonesian text.
+
+    A storage time or an age that differs between languages would be a health
+    error, but "2 tahun" / "second birthday" is fine, so this only warns.
+    """
+    base_lang = LOCALES[0]
+    if base_lang not in texts:
+        return []
+
+    def numbers(text: str) -> list[str]:
+        return sorted(set(_NUMBER_RE.findall(text.replace(",", "."))))
+
+    base = numbers(texts[base_lang])
+    return [
+        Problem(
+            rel,
+            line,
+            f"warning: {where}: numbers differ between {base_lang} {base} "
+            f"and {lang} {numbers(texts[lang])}; check the translation says the same",
+        )
+        for lang in LOCALES[1:]
+        if lang in texts and numbers(texts[lang]) != base
+    ]
 
 
 def _check_tip_texts(tip: Tip) -> list[Problem]:
@@ -217,7 +240,9 @@ def check_cadence(tips: list[Tip]) -> list[Problem]:
     return problems
 
 
-def _check_ui_file(path: Path, rel: str, seen: dict[str, str]) -> tuple[list[Problem], int]:
+def _check_ui_file(
+    path: Path, rel: str, seen: dict[str, str], warnings: list[Problem]
+) -> tuple[list[Problem], int]:
     problems: list[Problem] = []
     try:
         doc = load_yaml(path)
@@ -257,6 +282,7 @@ def _check_ui_file(path: Path, rel: str, seen: dict[str, str]) -> tuple[list[Pro
             texts[lang] = value
             problems += _check_text(value, f"ui {key} [{lang}]", rel, at, UI_LIMIT, allowed)
         problems += _check_locales_agree(texts, f"ui {key}", rel, line)
+        warnings.extend(number_warnings(texts, f"ui {key}", rel, line))
         count += 1
     return problems, count
 
@@ -285,14 +311,17 @@ def _check_other_yaml(path: Path, rel: str) -> list[Problem]:
 def run_check(root: Path) -> Report:
     """Check every YAML file under ``root`` (a ``messages`` directory) and count texts."""
     tips, problems = read_tips(root)
+    warnings: list[Problem] = []
     for tip in tips:
         problems += _check_tip_texts(tip)
+        warnings += number_warnings(tip.texts, f"tip {tip.key}", tip.file, tip.line)
     problems += check_cadence(tips)
 
     seen: dict[str, str] = {}
     ui_count = 0
     for path in sorted((root / "ui").glob("*.yaml")):
-        found, count = _check_ui_file(path, path.relative_to(root.parent).as_posix(), seen)
+        rel = path.relative_to(root.parent).as_posix()
+        found, count = _check_ui_file(path, rel, seen, warnings)
         problems += found
         ui_count += count
 
@@ -302,7 +331,7 @@ def run_check(root: Path) -> Report:
             problems += _check_other_yaml(path, path.relative_to(root.parent).as_posix())
 
     per_locale = {lang: sum(1 for t in tips if t.texts.get(lang)) for lang in LOCALES}
-    return Report(sorted(set(problems)), len(tips), per_locale, ui_count)
+    return Report(sorted(set(problems)), len(tips), per_locale, ui_count, sorted(warnings))
 
 
 def check_content(root: Path) -> list[Problem]:
