@@ -8,16 +8,14 @@ from pathlib import Path
 
 import click
 
-import messages
 from messages.check import run_check
 from messages.timeline import DEFAULT_TZ, format_line, journey
-from messages.tips import LOCALES, ContentError, load_tips
+from messages.tips import LOCALES, MESSAGES_DIR, ContentError, load_tips
 
-_DEFAULT_ROOT = Path(messages.__file__).resolve().parent
 _root_option = click.option(
     "--root",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=_DEFAULT_ROOT,
+    default=MESSAGES_DIR,
     show_default="the installed messages package",
     help="The messages directory to read.",
 )

@@ -26,6 +26,7 @@ TIP_LIMIT = 1000  # WhatsApp free-form body we allow for a tip; Twilio caps at 1
 PREGNANCY_WEEKS = (20, 42)
 CHILD_DAYS = (0, 730)
 DEFAULT_STALE_AFTER_DAYS = 7
+MESSAGES_DIR = Path(__file__).resolve().parent  # the installed messages/ directory
 
 # Keys of DOMAIN.md's source list; a tip's `source` cites one or more of them.
 SOURCE_KEYS = frozenset(
@@ -343,7 +344,7 @@ def load_tips(root: Path | None = None) -> list[Tip]:
     ContentError if any tip file is broken, so a bad edit never reaches mothers
     half-loaded; coverage gaps are left to ``asibot content check``.
     """
-    tips, problems = read_tips(root or Path(__file__).resolve().parent)
+    tips, problems = read_tips(root or MESSAGES_DIR)
     if problems:
         raise ContentError(problems)
     return tips
