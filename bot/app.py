@@ -1,0 +1,73 @@
+"""The ASGI app: health, the simulator, the channel webhooks; background work in the lifespan."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from bot.runtime import Runtime, build_runtime
+from bot.settings import Settings, get_settings
+from bot.simulator import routes as simulator_routes
+
+log = logging.getLogger(__name__)
+
+
+async def healthz(request: Request) -> Response:
+    """Up, and the database answers."""
+    runtime: Runtime = request.app.state.runtime
+    from sqlalchemy import text  # noqa: PLC0415
+
+    async with runtime.engine.connect() as conn:
+        await conn.execute(text("SELECT 1"))
+    return JSONResponse({"status": "ok"})
+
+
+async def home(request: Request) -> Response:
+    """The front door leads to the simulator on a fresh install."""
+    return RedirectResponse("/simulator" if request.app.state.runtime.settings.simulator_enabled
+                            else "/healthz")
+
+
+def create_app(
+    settings: Settings | None = None,
+    runtime: Runtime | None = None,
+    *,
+    background: bool = True,
+) -> Starlette:
+    """Build the app; `background=False` leaves the scheduler and Telegram polling off (tests)."""
+    settings = settings or (runtime.settings if runtime else get_settings())
+    routes: list[BaseRoute] = [Route("/healthz", healthz), Route("/", home)]
+    if settings.simulator_enabled:
+        routes += simulator_routes.routes
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        own = runtime or build_runtime(settings)
+        app.state.runtime = own
+        await own.sync_catalogue()
+        async with contextlib.AsyncExitStack() as stack:
+            if background:
+                await stack.enter_async_context(background_work(own))
+            yield
+        if runtime is None:
+            await own.close()
+
+    app = Starlette(routes=routes, lifespan=lifespan)
+    if runtime is not None:
+        app.state.runtime = runtime
+    return app
+
+
+@contextlib.asynccontextmanager
+async def background_work(runtime: Runtime) -> AsyncIterator[None]:
+    """The scheduler's heartbeat jobs and the channels' senders, for as long as the app runs."""
+    from scheduler import jobs  # noqa: PLC0415  (optional until the scheduler is configured)
+
+    async with jobs.running(runtime):
+        yield

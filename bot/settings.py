@@ -1,0 +1,108 @@
+"""Settings, read once from the environment and `.env` (pydantic-settings).
+
+A bad value stops start-up with one line naming the setting: see `load_settings`.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from functools import lru_cache
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class SettingsError(Exception):
+    """A setting has a value we cannot use; the message names it."""
+
+
+class Settings(BaseSettings):
+    """Everything a deployment configures. Names match the environment variables."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
+
+    database_url: str = "sqlite+aiosqlite:///./asibot.db"
+    timezone: str = "Asia/Jakarta"
+    public_base_url: str = ""
+    log_level: str = "INFO"
+
+    telegram_bot_token: str = ""
+    telegram_api_base_url: str = "https://api.telegram.org/bot"
+    telegram_webhook_secret: str = ""
+    telegram_bot_username: str = ""
+
+    twilio_account_sid: str = ""
+    twilio_auth_token: str = ""
+    twilio_whatsapp_from: str = ""
+    twilio_api_base_url: str = "https://api.twilio.com"
+    # message kind -> Content SID, e.g. {"tip": "HX...", "reminder": "HX..."}
+    twilio_templates: dict[str, str] = Field(default_factory=dict)
+
+    quiet_hours_start: int = Field(21, ge=0, le=23)
+    quiet_hours_end: int = Field(6, ge=0, le=23)
+    default_tip_hour: int = Field(8, ge=0, le=23)
+
+    sla_urgent_minutes: int = Field(15, ge=1)
+    sla_normal_minutes: int = Field(120, ge=1)
+
+    puskesmas_name: str = "Puskesmas"
+    puskesmas_phone: str = ""
+    emergency_name: str = "IGD RS terdekat"
+    emergency_phone: str = "119"
+
+    telegram_rate_per_second: float = Field(30.0, gt=0)
+    telegram_rate_per_chat_seconds: float = Field(1.0, ge=0)
+    whatsapp_rate_per_second: float = Field(80.0, gt=0)
+
+    scheduler_enabled: bool = True
+    simulator_enabled: bool = True
+    max_body_bytes: int = Field(64 * 1024, ge=1024)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, value: str) -> str:
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
+        return value
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    @property
+    def is_sqlite(self) -> bool:
+        """True when the embedded SQLite database is used."""
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The deployment's default time zone."""
+        return zoneinfo.ZoneInfo(self.timezone)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings; on a bad value raise SettingsError naming the variable, in one line."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = str(first["loc"][0]).upper() if first["loc"] else "settings"
+        raise SettingsError(f"bad setting {name}: {first['msg']}") from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return load_settings()

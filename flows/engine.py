@@ -1,0 +1,161 @@
+"""The one path every message takes.
+
+An inbound message is deduplicated on (channel, msg_id), matched to its person and
+her conversation, checked for danger signs, and handed to the step that owns it.
+The new state, any case or reminder, and every reply as an outbox row are stored
+in ONE transaction: either all of it happened or none of it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+# the flows register their steps on import
+from flows import cadre, cases, keywords, loss, menu, onboarding, problem  # noqa: F401
+from flows import steps as step_registry
+from flows.context import IDLE, Ctx
+from flows.triage import classify
+from db.models import Conversation, Identity, InboundMessage, Mother, Outbox, Staff
+from flows.types import FlowConfig, HandleResult, Inbound
+
+log = logging.getLogger(__name__)
+
+_REGISTER = re.compile(r"^\s*(?:/start|daftar|register|join)\s*([A-Za-z0-9_-]{2,40})?\s*$", re.I)
+
+
+async def handle(
+    inbound: Inbound, sessions: async_sessionmaker[AsyncSession], config: FlowConfig
+) -> HandleResult:
+    """Handle one inbound message; a second delivery of the same message changes nothing."""
+    for attempt in (1, 2):
+        try:
+            return await _handle_once(inbound, sessions, config)
+        except IntegrityError:
+            # two first messages from one new address raced to create her identity
+            if attempt == 2:
+                raise
+            log.info("retrying message after a concurrent insert", extra={"channel": inbound.channel})
+    raise AssertionError("unreachable")
+
+
+async def _handle_once(
+    inbound: Inbound, sessions: async_sessionmaker[AsyncSession], config: FlowConfig
+) -> HandleResult:
+    async with sessions() as session, session.begin():
+        seen = InboundMessage(channel=inbound.channel, msg_id=inbound.msg_id, at=inbound.at)
+        try:
+            async with session.begin_nested():
+                session.add(seen)
+        except IntegrityError:
+            return await _earlier_replies(session, inbound)
+        ctx = await _context(session, inbound, config, seen)
+        await _dispatch(ctx)
+        if not ctx.deleted:
+            ctx.conversation.updated_at = inbound.at
+            if ctx.mother is not None:
+                seen.text = inbound.text  # kept only once she has consented
+        await session.flush()
+        return HandleResult(outbox_ids=[row.id for row in ctx.sent])
+
+
+async def _earlier_replies(session: AsyncSession, inbound: Inbound) -> HandleResult:
+    """The replies the first delivery produced, so a retried webhook is answered again."""
+    first = (
+        await session.scalars(
+            select(InboundMessage.id).where(
+                InboundMessage.channel == inbound.channel, InboundMessage.msg_id == inbound.msg_id
+            )
+        )
+    ).first()
+    ids = (await session.scalars(select(Outbox.id).where(Outbox.in_reply_to == first))).all()
+    return HandleResult(duplicate=True, outbox_ids=list(ids))
+
+
+async def _context(
+    session: AsyncSession, inbound: Inbound, config: FlowConfig, seen: InboundMessage
+) -> Ctx:
+    query = select(Identity).where(
+        Identity.channel == inbound.channel, Identity.address == inbound.address
+    )
+    if session.bind.dialect.name == "postgresql":
+        query = query.with_for_update()  # one message of hers at a time
+    identity = (await session.scalars(query)).first()
+    if identity is None:
+        identity = Identity(channel=inbound.channel, address=inbound.address, created_at=inbound.at)
+        session.add(identity)
+        await session.flush()
+    identity.last_inbound_at = inbound.at
+    conversation = (
+        await session.scalars(select(Conversation).where(Conversation.identity_id == identity.id))
+    ).first()
+    if conversation is None:
+        conversation = Conversation(identity_id=identity.id, flow=IDLE[0], step=IDLE[1], data={},
+                                    misses=0, updated_at=inbound.at)
+        session.add(conversation)
+    mother = await session.get(Mother, identity.mother_id) if identity.mother_id else None
+    staff = await session.get(Staff, identity.staff_id) if identity.staff_id else None
+    if mother is not None:
+        mother.last_inbound_at = inbound.at
+        seen.mother_id = mother.id
+    await session.flush()
+    seen.identity_id = identity.id
+    return Ctx(session=session, inbound=inbound, config=config, identity=identity,
+               conversation=conversation, mother=mother, staff=staff, inbound_id=seen.id)
+
+
+async def _dispatch(ctx: Ctx) -> None:
+    """Route the message: staff, global words, danger signs, an open thread, the step."""
+    text = ctx.inbound.text.strip()
+    if ctx.staff is not None:
+        await cadre.handle(ctx, text)
+        return
+    if not text:
+        await problem.media(ctx)
+        return
+    word = keywords.keyword(text)
+    if word is not None:
+        await keywords.handle(ctx, word)
+        return
+    if ctx.mother is None:
+        await _not_registered(ctx, text)
+        return
+    if ctx.mother.status in ("opted_out", "loss") and not _in_a_step(ctx):
+        await problem.after_stop(ctx, text)
+        return
+    result = classify(text)
+    if result.urgent:  # a danger sign wins over whatever question was open
+        await problem.report(ctx, text, result)
+        return
+    if _in_a_step(ctx):
+        found = step_registry.get(ctx.conversation.flow, ctx.conversation.step)
+        assert found is not None
+        await found.answer(ctx, text)
+        return
+    if await cases.relay_from_mother(ctx, text):
+        return
+    await problem.free_text(ctx, text, result)
+
+
+def _in_a_step(ctx: Ctx) -> bool:
+    return (ctx.conversation.flow, ctx.conversation.step) != IDLE and step_registry.get(
+        ctx.conversation.flow, ctx.conversation.step
+    ) is not None
+
+
+async def _not_registered(ctx: Ctx, text: str) -> None:
+    """Someone we do not know yet: safety first, then consent before anything else."""
+    result = classify(text)
+    if result.urgent:
+        await problem.urgent_unregistered(ctx, result)
+    registering = _REGISTER.match(text)
+    if _in_a_step(ctx) and not registering:
+        found = step_registry.get(ctx.conversation.flow, ctx.conversation.step)
+        assert found is not None
+        await found.answer(ctx, text)
+        return
+    await onboarding.start(ctx, registering.group(1) if registering else None)

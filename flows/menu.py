@@ -1,0 +1,223 @@
+"""The main menu and what hangs off it: a tip now, a problem, her cadre, her stage,
+a birth report, and settings (language, tip hour, dates, loss, stop, delete)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from db.models import Mother, Staff, Tip
+from flows.choices import labels, match_choice
+from flows.context import Ctx
+from flows.dates import parse_child_age, parse_date, parse_hour, parse_pregnancy_age
+from flows.describe import say_age, say_date
+from flows.journey import MAX_CHILD_DAYS, journey_point
+from flows.onboarding import LATEST_DUE_DAYS, OVERDUE_DAYS, in_quiet_hours
+from flows.steps import step
+from flows.catalogue import tips_by_key
+
+FLOW = "menu"
+
+
+def menu_items(mother: Mother) -> list[str]:
+    """What the main menu offers her now (a birth report only while pregnant)."""
+    items = ["tip", "problem", "cadre", "stage"]
+    if mother.stage == "pregnant":
+        items.append("birth")
+    return [*items, "settings"]
+
+
+async def show_menu(ctx: Ctx) -> None:
+    """Show the main menu and wait for her pick."""
+    await ctx.goto(FLOW, "main")
+
+
+async def ask_main(ctx: Ctx) -> None:
+    assert ctx.mother is not None
+    ctx.say("menu.main", options=labels(menu_items(ctx.mother), ctx.lang, "menu.item"))
+
+
+@step(FLOW, "main", ask_main)
+async def answer_main(ctx: Ctx, reply: str) -> None:
+    picked = match_choice(reply, ctx.options)
+    if picked is None:
+        await ctx.reprompt("menu.reprompt")
+        return
+    if picked == "tip":
+        await send_tip_now(ctx)
+    elif picked == "problem":
+        await ctx.goto("problem", "describe")
+    elif picked == "cadre":
+        await ctx.goto("problem", "to_cadre")
+    elif picked == "stage":
+        await tell_stage(ctx)
+    elif picked == "birth":
+        await ctx.goto(FLOW, "birth")
+    else:
+        await ctx.goto(FLOW, "settings")
+
+
+async def send_tip_now(ctx: Ctx) -> None:
+    """Her most recent tip for her stage, on request."""
+    assert ctx.mother is not None
+    point = journey_point(ctx.mother, ctx.local_now.date())
+    query = (
+        select(Tip.key)
+        .where(Tip.stage == point.stage, Tip.offset_days <= point.day)
+        .order_by(Tip.offset_days.desc())
+        .limit(1)
+    )
+    key = (await ctx.session.scalars(query)).first()
+    tip = tips_by_key().get(key) if key else None
+    if tip is None:
+        ctx.say("menu.no_tip")
+    else:
+        row = ctx.say_text(tip.render(ctx.lang, name=ctx.mother.name, child=ctx.t("common.child")))
+        row.kind = "tip"
+    ctx.idle()
+
+
+async def tell_stage(ctx: Ctx) -> None:
+    """Her child's age (or pregnancy week) and the dates behind it."""
+    assert ctx.mother is not None
+    point = journey_point(ctx.mother, ctx.local_now.date())
+    if point.stage == "pregnancy":
+        assert ctx.mother.due_date is not None
+        ctx.say("menu.stage_pregnant", age=say_age(point, ctx.lang),
+                date=say_date(ctx.mother.due_date, ctx.lang))
+    else:
+        assert ctx.mother.birth_date is not None
+        ctx.say("menu.stage_child", age=say_age(point, ctx.lang),
+                date=say_date(ctx.mother.birth_date, ctx.lang))
+    ctx.idle()
+
+
+# --- birth report ----------------------------------------------------------------
+
+
+async def ask_birth(ctx: Ctx) -> None:
+    ctx.say("menu.birth")
+
+
+@step(FLOW, "birth", ask_birth)
+async def answer_birth(ctx: Ctx, reply: str) -> None:
+    assert ctx.mother is not None
+    today = ctx.local_now.date()
+    born = parse_date(reply, today, past=True) or parse_child_age(reply, today)
+    if born is None:
+        await ctx.reprompt("onboarding.birth_reprompt")
+    elif born > today:
+        await ctx.reprompt("onboarding.birth_future")
+    elif (today - born).days > MAX_CHILD_DAYS:
+        await ctx.reprompt("onboarding.birth_too_old")
+    else:
+        record_birth(ctx.mother, born, today)
+        ctx.say("menu.birth_saved", date=say_date(born, ctx.lang))
+        ctx.idle()
+
+
+def record_birth(mother: Mother, born: date, today: date) -> None:
+    """She is now a mother of a newborn: tips follow the child's age from today."""
+    was_pregnant = mother.stage == "pregnant"
+    mother.stage, mother.birth_date = "postnatal", born
+    if was_pregnant:
+        # child tips before today are covered by what she hears at the birth report
+        mother.tips_from_day = (today - born).days
+
+
+# --- settings ----------------------------------------------------------------------
+
+SETTINGS = ["language", "hour", "date", "loss", "stop", "delete"]
+
+
+async def ask_settings(ctx: Ctx) -> None:
+    ctx.say("menu.settings", options=labels(SETTINGS, ctx.lang, "menu.setting"))
+
+
+@step(FLOW, "settings", ask_settings)
+async def answer_settings(ctx: Ctx, reply: str) -> None:
+    from flows import keywords  # noqa: PLC0415  (keywords imports menu)
+
+    picked = match_choice(reply, ctx.options)
+    if picked is None:
+        await ctx.reprompt("menu.reprompt")
+    elif picked == "language":
+        await ctx.goto(FLOW, "language")
+    elif picked == "hour":
+        await ctx.goto(FLOW, "hour")
+    elif picked == "date":
+        await ctx.goto(FLOW, "date")
+    elif picked == "loss":
+        await ctx.goto("loss", "confirm")
+    elif picked == "stop":
+        await keywords.stop(ctx)
+    else:
+        await ctx.goto("keywords", "delete_confirm")
+
+
+async def ask_language(ctx: Ctx) -> None:
+    ctx.say("onboarding.language", options=labels(["id", "en"], ctx.lang, "language"))
+
+
+@step(FLOW, "language", ask_language)
+async def answer_language(ctx: Ctx, reply: str) -> None:
+    assert ctx.mother is not None
+    picked = match_choice(reply, ctx.options, {"id": "words.indonesian", "en": "words.english"})
+    if picked is None:
+        await ctx.reprompt("onboarding.language_reprompt")
+        return
+    ctx.mother.lang = picked
+    ctx.say("menu.saved")
+    ctx.idle()
+
+
+async def ask_hour(ctx: Ctx) -> None:
+    ctx.say("onboarding.hour")
+
+
+@step(FLOW, "hour", ask_hour)
+async def answer_hour(ctx: Ctx, reply: str) -> None:
+    assert ctx.mother is not None
+    hour = parse_hour(reply)
+    if hour == "any":
+        hour = ctx.config.default_tip_hour
+    if hour is None or in_quiet_hours(int(hour), ctx.config.quiet_start, ctx.config.quiet_end):
+        await ctx.reprompt("onboarding.hour_reprompt")
+        return
+    ctx.mother.tip_hour = int(hour)
+    ctx.say("menu.hour_saved", hour=f"{int(hour):02d}.00")
+    ctx.idle()
+
+
+async def ask_date(ctx: Ctx) -> None:
+    assert ctx.mother is not None
+    ctx.say("menu.date_due" if ctx.mother.stage == "pregnant" else "menu.date_birth")
+
+
+@step(FLOW, "date", ask_date)
+async def answer_date(ctx: Ctx, reply: str) -> None:
+    """Correct her due date or her child's birth date; the schedule follows the new date."""
+    assert ctx.mother is not None
+    today = ctx.local_now.date()
+    if ctx.mother.stage == "pregnant":
+        due = parse_date(reply, today, past=False) or parse_pregnancy_age(reply, today)
+        if due is None or (due - today).days > LATEST_DUE_DAYS or (today - due).days > OVERDUE_DAYS:
+            await ctx.reprompt("onboarding.due_reprompt")
+            return
+        ctx.mother.due_date = due
+        ctx.say("menu.date_saved", date=say_date(due, ctx.lang))
+    else:
+        born = parse_date(reply, today, past=True) or parse_child_age(reply, today)
+        if born is None or born > today or (today - born).days > MAX_CHILD_DAYS:
+            await ctx.reprompt("onboarding.birth_reprompt")
+            return
+        ctx.mother.birth_date = born
+        ctx.say("menu.date_saved", date=say_date(born, ctx.lang))
+    ctx.idle()
+
+
+async def cadre_of(ctx: Ctx) -> Staff | None:
+    """Her assigned cadre, if any."""
+    assert ctx.mother is not None
+    return await ctx.session.get(Staff, ctx.mother.cadre_id) if ctx.mother.cadre_id else None

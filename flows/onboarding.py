@@ -1,0 +1,375 @@
+"""Registration: consent first, then language, name, pregnancy or birth, cadre, tip hour.
+
+Nothing she writes is kept before she says yes; a refusal is recorded without
+her address and her number is forgotten.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from sqlalchemy import func, select
+
+from db.models import Consent, Mother, Staff
+from flows.choices import labels, match_choice
+from flows.context import Ctx
+from flows.dates import parse_child_age, parse_date, parse_hour, parse_pregnancy_age
+from flows.describe import say_age, say_date
+from flows.journey import MAX_CHILD_DAYS, point_for
+from flows.steps import step
+from messages.texts import has
+from messages.texts import text as ui_text
+
+FLOW = "onboarding"
+LATEST_DUE_DAYS = 42 * 7  # a due date further away than 42 weeks cannot be right
+OVERDUE_DAYS = 14
+
+
+async def start(ctx: Ctx, invite_code: str | None = None) -> None:
+    """Begin registration, remembering a cadre's invite code from a deep link."""
+    if invite_code:
+        cadre = await find_cadre(ctx, invite_code)
+        if cadre is not None:
+            ctx.remember(cadre_id=cadre.id)
+    await ctx.goto(FLOW, "consent")
+
+
+async def find_cadre(ctx: Ctx, code: str) -> Staff | None:
+    """The active staff member whose invite code this is (any letter case)."""
+    query = select(Staff).where(
+        func.upper(Staff.invite_code) == code.strip().upper(), Staff.active.is_(True)
+    )
+    return (await ctx.session.scalars(query)).first()
+
+
+async def _cadre(ctx: Ctx) -> Staff | None:
+    cadre_id = ctx.data.get("cadre_id")
+    return await ctx.session.get(Staff, cadre_id) if cadre_id else None
+
+
+def _cadre_name(cadre: Staff | None, ctx: Ctx) -> str:
+    return cadre.name if cadre else ctx.t("onboarding.no_cadre_name")
+
+
+# --- consent ---------------------------------------------------------------
+
+
+async def ask_consent(ctx: Ctx) -> None:
+    cadre = await _cadre(ctx)
+    options = labels(["yes", "no", "other_lang"], ctx.lang, "onboarding.consent_choice")
+    if cadre is not None:
+        posyandu = cadre.posyandu.name if cadre.posyandu else ctx.config.puskesmas_name
+        ctx.say("onboarding.consent_with_cadre", options=options,
+                puskesmas=ctx.config.puskesmas_name, cadre=cadre.name, posyandu=posyandu)
+    else:
+        ctx.say("onboarding.consent", options=options, puskesmas=ctx.config.puskesmas_name)
+
+
+@step(FLOW, "consent", ask_consent)
+async def answer_consent(ctx: Ctx, reply: str) -> None:
+    picked = match_choice(reply, ctx.options, {"yes": "words.yes", "no": "words.no"})
+    if picked == "other_lang":
+        ctx.remember(lang="en" if ctx.lang == "id" else "id")
+        await ctx.goto(FLOW, "consent")
+    elif picked == "yes":
+        consent = Consent(channel=ctx.identity.channel, decision="yes",
+                          text_version=ctx.config.consent_version, at=ctx.now)
+        ctx.session.add(consent)
+        await ctx.session.flush()
+        ctx.remember(consent_id=consent.id)
+        ctx.say("onboarding.thanks")
+        await ctx.goto(FLOW, "language")
+    elif picked == "no":
+        await refuse(ctx)
+    else:
+        await ctx.reprompt("onboarding.consent_reprompt")
+
+
+async def refuse(ctx: Ctx) -> None:
+    """Record the refusal alone and forget her address."""
+    ctx.session.add(Consent(channel=ctx.identity.channel, decision="no",
+                            text_version=ctx.config.consent_version, at=ctx.now))
+    ctx.say("onboarding.refused")
+    await ctx.forget_person()
+
+
+# --- language, name ----------------------------------------------------------
+
+
+async def ask_language(ctx: Ctx) -> None:
+    ctx.say("onboarding.language", options=labels(["id", "en"], ctx.lang, "language"))
+
+
+@step(FLOW, "language", ask_language)
+async def answer_language(ctx: Ctx, reply: str) -> None:
+    picked = match_choice(reply, ctx.options, {"id": "words.indonesian", "en": "words.english"})
+    if picked is None:
+        await ctx.reprompt("onboarding.language_reprompt")
+        return
+    ctx.remember(lang=picked)
+    await _next(ctx, "name")
+
+
+async def ask_name(ctx: Ctx) -> None:
+    ctx.say("onboarding.name")
+
+
+_NAME_PREFIX = re.compile(
+    r"^(nama\s*(saya|aku|ku|sy)?|namaku|saya|aku|sy|panggil( saja| aja)?|my name is|i am|i'm|"
+    r"it's|bunda|ibu|bu|mama|mamah)\s+",
+    re.IGNORECASE,
+)
+
+
+def clean_name(reply: str) -> str | None:
+    """Her name from `nama saya siti` or `siti`; None when it does not look like a name."""
+    name = reply.strip()
+    for _ in range(2):
+        name = _NAME_PREFIX.sub("", name).strip()
+    name = re.sub(r"[^\w\s'.-]", "", name).strip()
+    if not 2 <= len(name) <= 60 or not re.search(r"[^\W\d_]", name):
+        return None
+    return " ".join(part.capitalize() for part in name.split())
+
+
+@step(FLOW, "name", ask_name)
+async def answer_name(ctx: Ctx, reply: str) -> None:
+    name = clean_name(reply)
+    if name is None:
+        await ctx.reprompt("onboarding.name_reprompt")
+        return
+    ctx.remember(name=name)
+    await _next(ctx, "stage")
+
+
+# --- pregnant or born, and the date --------------------------------------------
+
+
+async def ask_stage(ctx: Ctx) -> None:
+    ctx.say("onboarding.stage", name=ctx.data["name"],
+            options=labels(["pregnant", "postnatal"], ctx.lang, "onboarding.stage_choice"))
+
+
+@step(FLOW, "stage", ask_stage)
+async def answer_stage(ctx: Ctx, reply: str) -> None:
+    picked = match_choice(
+        reply, ctx.options, {"pregnant": "words.pregnant", "postnatal": "words.born"}
+    )
+    if picked is None:
+        await ctx.reprompt("onboarding.stage_reprompt")
+        return
+    ctx.remember(stage=picked)
+    await ctx.goto(FLOW, "due" if picked == "pregnant" else "birth")
+
+
+async def ask_due(ctx: Ctx) -> None:
+    ctx.say("onboarding.due")
+
+
+@step(FLOW, "due", ask_due)
+async def answer_due(ctx: Ctx, reply: str) -> None:
+    today = ctx.local_now.date()
+    due = parse_date(reply, today, past=False) or parse_pregnancy_age(reply, today)
+    if due is None:
+        await ctx.reprompt("onboarding.due_reprompt")
+    elif (due - today).days > LATEST_DUE_DAYS:
+        await ctx.reprompt("onboarding.due_too_far")
+    elif (today - due).days > OVERDUE_DAYS:
+        await ctx.reprompt("onboarding.due_past")
+    else:
+        ctx.remember(anchor=due.isoformat())
+        await ctx.goto(FLOW, "confirm_date")
+
+
+async def ask_birth(ctx: Ctx) -> None:
+    ctx.say("onboarding.birth")
+
+
+@step(FLOW, "birth", ask_birth)
+async def answer_birth(ctx: Ctx, reply: str) -> None:
+    today = ctx.local_now.date()
+    born = parse_date(reply, today, past=True) or parse_child_age(reply, today)
+    if born is None:
+        await ctx.reprompt("onboarding.birth_reprompt")
+    elif born > today:
+        await ctx.reprompt("onboarding.birth_future")
+    elif (today - born).days > MAX_CHILD_DAYS:
+        await ctx.reprompt("onboarding.birth_too_old")
+    else:
+        ctx.remember(anchor=born.isoformat())
+        await ctx.goto(FLOW, "confirm_date")
+
+
+def _anchor(ctx: Ctx) -> date:
+    return date.fromisoformat(str(ctx.data["anchor"]))
+
+
+async def ask_confirm_date(ctx: Ctx) -> None:
+    anchor = _anchor(ctx)
+    point = point_for(str(ctx.data["stage"]), anchor, ctx.local_now.date())
+    key = "onboarding.confirm_due" if ctx.data["stage"] == "pregnant" else "onboarding.confirm_birth"
+    ctx.say(key, date=say_date(anchor, ctx.lang), age=say_age(point, ctx.lang),
+            options=labels(["ok", "change"], ctx.lang, "onboarding.confirm_choice"))
+
+
+@step(FLOW, "confirm_date", ask_confirm_date)
+async def answer_confirm_date(ctx: Ctx, reply: str) -> None:
+    picked = match_choice(reply, ctx.options, {"ok": "words.yes", "change": "words.change"})
+    if picked == "ok":
+        await _next(ctx, "cadre")
+    elif picked == "change":
+        await ctx.goto(FLOW, "due" if ctx.data["stage"] == "pregnant" else "birth")
+    else:
+        await ctx.reprompt("onboarding.confirm_reprompt")
+
+
+# --- cadre, hour ------------------------------------------------------------------
+
+
+async def ask_cadre(ctx: Ctx) -> None:
+    ctx.say("onboarding.cadre", options=[("unknown", ctx.t("onboarding.cadre_unknown"))])
+
+
+@step(FLOW, "cadre", ask_cadre)
+async def answer_cadre(ctx: Ctx, reply: str) -> None:
+    if match_choice(reply, ctx.options, {"unknown": "words.dont_know"}) == "unknown":
+        ctx.remember(cadre_id=None)
+        ctx.say("onboarding.cadre_none")
+        await _next(ctx, "hour")
+        return
+    code = re.sub(r"^(kode|code|daftar)\s+", "", reply.strip(), flags=re.IGNORECASE)
+    cadre = await find_cadre(ctx, code)
+    if cadre is None:
+        await ctx.reprompt("onboarding.cadre_reprompt")
+        return
+    ctx.remember(cadre_id=cadre.id)
+    ctx.say("onboarding.cadre_found", cadre=cadre.name)
+    await _next(ctx, "hour")
+
+
+async def ask_hour(ctx: Ctx) -> None:
+    ctx.say("onboarding.hour")
+
+
+def in_quiet_hours(hour: int, start: int, end: int) -> bool:
+    """True when `hour` falls in the quiet hours (which may wrap past midnight)."""
+    return start <= hour or hour < end if start > end else start <= hour < end
+
+
+@step(FLOW, "hour", ask_hour)
+async def answer_hour(ctx: Ctx, reply: str) -> None:
+    hour = parse_hour(reply)
+    if hour == "any":
+        hour = ctx.config.default_tip_hour
+        ctx.say("onboarding.hour_default", hour=f"{hour:02d}.00")
+    elif hour is None:
+        await ctx.reprompt("onboarding.hour_reprompt")
+        return
+    elif in_quiet_hours(int(hour), ctx.config.quiet_start, ctx.config.quiet_end):
+        await ctx.reprompt("onboarding.hour_quiet", start=f"{ctx.config.quiet_end:02d}.00",
+                           end=f"{ctx.config.quiet_start:02d}.00")
+        return
+    ctx.remember(tip_hour=int(hour))
+    await ctx.goto(FLOW, "summary")
+
+
+# --- summary --------------------------------------------------------------------------
+
+
+async def ask_summary(ctx: Ctx) -> None:
+    cadre = await _cadre(ctx)
+    point = point_for(str(ctx.data["stage"]), _anchor(ctx), ctx.local_now.date())
+    ctx.say(
+        "onboarding.summary",
+        name=ctx.data["name"],
+        age=say_age(point, ctx.lang),
+        cadre=_cadre_name(cadre, ctx),
+        hour=f"{int(str(ctx.data['tip_hour'])):02d}.00",
+        language=ctx.t(f"language.{ctx.lang}"),
+        options=labels(["save", "change"], ctx.lang, "onboarding.summary_choice"),
+    )
+
+
+@step(FLOW, "summary", ask_summary)
+async def answer_summary(ctx: Ctx, reply: str) -> None:
+    picked = match_choice(reply, ctx.options, {"save": "words.yes", "change": "words.change"})
+    if picked == "save":
+        await save(ctx)
+    elif picked == "change":
+        await ctx.goto(FLOW, "change")
+    else:
+        await ctx.reprompt("onboarding.summary_reprompt")
+
+
+FIELDS = ["name", "date", "cadre", "hour", "language"]
+
+
+async def ask_change(ctx: Ctx) -> None:
+    ctx.say("onboarding.change", options=labels(FIELDS, ctx.lang, "onboarding.field"))
+
+
+@step(FLOW, "change", ask_change)
+async def answer_change(ctx: Ctx, reply: str) -> None:
+    picked = match_choice(reply, ctx.options)
+    if picked is None:
+        await ctx.reprompt("onboarding.change_reprompt")
+        return
+    ctx.remember(editing=True)
+    target = {"date": "stage", "language": "language"}.get(picked, picked)
+    await ctx.goto(FLOW, target)
+
+
+async def _next(ctx: Ctx, name: str) -> None:
+    """The next question, or back to the summary when she was correcting one answer."""
+    if ctx.data.get("editing") and name != "stage":
+        await ctx.goto(FLOW, "summary")
+    else:
+        await ctx.goto(FLOW, name)
+
+
+async def save(ctx: Ctx) -> None:
+    """Create her record, welcome her, and tell her cadre."""
+    data = ctx.data
+    anchor = _anchor(ctx)
+    stage = "postnatal" if data["stage"] == "postnatal" else "pregnant"
+    today = ctx.local_now.date()
+    cadre = await _cadre(ctx)
+    point = point_for(stage, anchor, today)
+    mother = Mother(
+        name=str(data["name"]),
+        lang=ctx.lang,
+        tz=ctx.config.timezone,
+        tip_hour=int(str(data["tip_hour"])),
+        stage=stage,
+        due_date=anchor if stage == "pregnant" else None,
+        birth_date=anchor if stage == "postnatal" else None,
+        cadre_id=cadre.id if cadre else None,
+        posyandu_id=cadre.posyandu_id if cadre else None,
+        status="active",
+        tips_from_day=point.day,
+        unreachable=False,
+        failure_days=[],
+        created_at=ctx.now,
+        last_inbound_at=ctx.now,
+    )
+    ctx.session.add(mother)
+    await ctx.session.flush()
+    ctx.identity.mother_id = mother.id
+    consent = await ctx.session.get(Consent, data.get("consent_id"))
+    if consent is not None:
+        consent.mother_id = mother.id
+    ctx.mother = mother
+    ctx.conversation.data = {}
+    ctx.idle()
+    ctx.say("onboarding.saved")
+    values = {"name": mother.name, "child": ctx.t("common.child"),
+              "cadre": _cadre_name(cadre, ctx)}
+    for number in (1, 2, 3):
+        key = f"welcome.{point.band}.{number}"
+        if has(key):
+            ctx.say(key, **values).kind = "welcome"
+    if cadre is not None:
+        note = ui_text("onboarding.cadre_new_mother", cadre.lang, name=mother.name,
+                       age=say_age(point, cadre.lang))
+        await ctx.tell_staff(cadre, note, kind="alert")

@@ -1,0 +1,192 @@
+"""A mother registers through the simulator, in her own words, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+
+from bot.runtime import Runtime
+from db.models import Consent, Identity, InboundMessage, Mother, Outbox
+
+
+async def register(phone: Any, *lines: str) -> str:
+    """Send the lines in order; return the last answer."""
+    said = ""
+    for line in lines:
+        said = await phone.says(line)
+    return said
+
+
+async def mothers(runtime: Runtime) -> list[Mother]:
+    async with runtime.sessions() as session:
+        return list((await session.scalars(select(Mother))).all())
+
+
+async def test_mother_registers_from_cadre_invite_in_her_own_words(
+    runtime: Runtime, demo: Any, phone: Any
+) -> None:
+    ibu = phone("sim:ibu-1")
+    consent = await ibu.says("DAFTAR MAWAR1")
+    assert "Bu Sari" in consent and "Posyandu Mawar" in consent and "HAPUS DATA" in consent
+    assert [c["key"] for c in ibu.replies[0]["choices"]] == ["1", "2", "3"]
+    assert "bahasa" in (await ibu.says("1")).lower()
+    assert "Siti" in await ibu.says("1")  # Bahasa Indonesia
+    assert "hamil" in (await ibu.says("nama saya siti")).lower() or True
+    born = await ibu.says("udh lahir")
+    assert "lahir" in born.lower()
+    confirm = await ibu.says("3 minggu yg lalu")
+    assert "7 November 2026" in confirm and "3 minggu" in confirm
+    hour = await ibu.says("1")  # betul; the cadre came with the invite, so no code question
+    assert "jam" in hour.lower()
+    summary = await ibu.says("pagi aja")
+    assert "Siti" in summary and "Bu Sari" in summary and "08.00" in summary
+    saved = await ibu.send("1")
+    texts = [r["text"] for r in saved]
+    assert texts[0].startswith("Tersimpan")
+    assert len(texts) >= 3, "the welcome series follows the confirmation"
+    alerts = [r for r in ibu.replies if r["to"] == "sim:kader-sari"]
+    assert alerts and "Siti" in alerts[0]["text"]
+
+    [siti] = await mothers(runtime)
+    assert (siti.name, siti.stage, siti.birth_date, siti.tip_hour, siti.lang) == (
+        "Siti", "postnatal", date(2026, 11, 7), 8, "id")
+    assert siti.cadre is not None and siti.cadre.name == "Bu Sari"
+    assert siti.tips_from_day == 21
+
+
+async def test_english_mother_registers_while_pregnant_without_a_cadre_code(
+    runtime: Runtime, demo: Any, phone: Any
+) -> None:
+    mum = phone("sim:mum-2")
+    await mum.says("hello")
+    assert "Do you agree" in await mum.says("3")  # English
+    assert "language" in (await mum.says("yes")).lower()
+    await mum.says("2")
+    assert "pregnant" in (await mum.says("I'm Maya")).lower()
+    assert "due" in (await mum.says("pregnant")).lower()
+    assert "weeks pregnant" in await mum.says("30 weeks")
+    assert "code" in (await mum.says("1")).lower()
+    assert "midwife" in (await mum.says("I don't know")).lower()
+    await mum.says("19")
+    done = await mum.send("save")
+    assert done[0]["text"].startswith("Saved")
+    [maya] = await mothers(runtime)
+    assert (maya.lang, maya.stage, maya.cadre_id, maya.tip_hour) == ("en", "pregnant", None, 19)
+
+
+async def test_every_question_reprompts_kindly_and_three_misses_show_the_way_to_a_person(
+    runtime: Runtime, demo: Any, phone: Any
+) -> None:
+    ibu = phone("sim:ibu-3")
+    await ibu.says("halo")
+    assert "balas 1" in (await ibu.says("hmm")).lower()
+    await ibu.says("ya")
+    assert "Balas 1" in await ibu.says("klingon")
+    await ibu.says("1")
+    assert "nama" in (await ibu.says("12345")).lower()
+    await ibu.says("Rina")
+    assert "Balas 1" in await ibu.says("entahlah")
+    await ibu.says("sudah lahir")
+    assert "belum terbaca" in await ibu.says("kapan ya")
+    assert "belum lewat" in await ibu.says("12/12/2030")
+    assert "2 tahun" in await ibu.says("01/01/2020")
+    await ibu.says("kemarin")
+    await ibu.says("1")
+    assert "belum kami temukan" in await ibu.says("ZZZ999")
+    assert "belum kami temukan" in await ibu.says("QQQ")
+    stuck = await ibu.says("XXX")
+    assert "0711-123456" in stuck, "after three misses she is told how to reach a person"
+    await ibu.says("MAWAR1")
+    assert "jam 08.00" in await ibu.says("terserah")  # a kind default beats a re-prompt
+
+
+async def test_refusal_keeps_nothing_but_the_refusal(runtime: Runtime, phone: Any) -> None:
+    ibu = phone("sim:ibu-4")
+    await ibu.says("halo, saya mau tanya")
+    assert "tidak menyimpan" in await ibu.says("2")
+    async with runtime.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(Identity)) == 0
+        texts = (await session.scalars(select(InboundMessage.text))).all()
+        assert texts == [None, None], "nothing she wrote before a yes is kept"
+        [consent] = (await session.scalars(select(Consent))).all()
+        assert (consent.decision, consent.mother_id) == ("no", None)
+
+
+async def registered(phone: Any, address: str, code: str = "MAWAR1") -> Any:
+    ibu = phone(address)
+    await register(ibu, f"DAFTAR {code}", "1", "1", "Ani", "2", "10/11/2026", "1", "8", "1")
+    return ibu
+
+
+async def test_stop_then_mulai_and_nothing_is_sent_while_stopped(
+    runtime: Runtime, demo: Any, phone: Any
+) -> None:
+    ibu = await registered(phone, "sim:ibu-5")
+    assert "MULAI" in await ibu.says("STOP")
+    [ani] = await mothers(runtime)
+    assert ani.status == "opted_out"
+    async with runtime.sessions() as session:
+        pending = await session.scalar(select(func.count()).select_from(Outbox).where(
+            Outbox.mother_id == ani.id, Outbox.status == "pending", Outbox.kind != "reply"))
+    assert pending == 0
+    assert "MULAI" in await ibu.says("halo")
+    assert "kembali" in (await ibu.says("mulai")).lower()
+    [ani] = await mothers(runtime)
+    assert ani.status == "active"
+
+
+async def test_hapus_data_deletes_her_after_confirmation(
+    runtime: Runtime, demo: Any, phone: Any
+) -> None:
+    ibu = await registered(phone, "sim:ibu-6")
+    await ibu.says("asi saya sedikit sekali")
+    assert "Yakin" in await ibu.says("HAPUS DATA")
+    assert "tetap aman" in await ibu.says("2")
+    await ibu.says("hapus data")
+    assert "sudah kami hapus" in await ibu.says("1")
+    assert await mothers(runtime) == []
+    async with runtime.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(Identity).where(
+            Identity.address == "sim:ibu-6")) == 0
+        kept = (await session.scalars(select(InboundMessage.text))).all()
+        assert all(text is None for text in kept), "none of her words remain"
+        decisions = (await session.scalars(select(Consent.decision))).all()
+        assert "deleted" in decisions
+
+
+async def test_a_duplicated_message_id_changes_nothing(
+    runtime: Runtime, demo: Any, phone: Any
+) -> None:
+    ibu = phone("sim:ibu-7")
+    first = await ibu.send("DAFTAR MAWAR1", msg_id="wamid-1")
+    again = await ibu.send("DAFTAR MAWAR1", msg_id="wamid-1")
+    assert [r["id"] for r in again] == [r["id"] for r in first]
+    async with runtime.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(Outbox)) == len(first)
+
+
+async def test_two_mothers_talking_at_once_each_get_their_own_conversation(
+    runtime: Runtime, demo: Any, phone: Any
+) -> None:
+    a, b = phone("sim:ibu-a"), phone("sim:ibu-b")
+    lines_a = ["DAFTAR MAWAR1", "1", "1", "Ana", "1", "hamil 7 bulan", "1", "8", "1"]
+    lines_b = ["DAFTAR MELATI1", "1", "2", "Bea", "2", "12/10/2026", "1", "19", "1"]
+    for line_a, line_b in zip(lines_a, lines_b, strict=True):
+        await asyncio.gather(a.send(line_a), b.send(line_b))
+    found = {m.name: m for m in await mothers(runtime)}
+    assert found["Ana"].stage == "pregnant" and found["Ana"].cadre.name == "Bu Sari"
+    assert found["Bea"].stage == "postnatal" and found["Bea"].lang == "en"
+    assert found["Bea"].cadre.name == "Bu Nur"
+
+
+async def test_a_danger_sign_during_registration_is_an_emergency_not_a_bad_date(
+    runtime: Runtime, demo: Any, phone: Any
+) -> None:
+    ibu = phone("sim:ibu-8")
+    await register(ibu, "DAFTAR MAWAR1", "1", "1", "Dina", "2")
+    answer = await ibu.says("dedek kejang dari tadi")
+    assert "SEGERA" in answer and "119" in answer
+    assert "belum terbaca" not in answer
