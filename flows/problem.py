@@ -1,0 +1,133 @@
+"""A mother's problem, in her own words: the first answer, and a case for a person.
+
+Danger signs take the urgent path from any step; free text while no question is
+open is read as a problem or a question; a photo or a voice note gets a kind word.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from flows import cases
+from flows.context import Ctx
+from flows.steps import step
+from flows.triage import classify
+from messages.texts import has
+
+if TYPE_CHECKING:
+    from flows.triage import TriageResult
+
+FLOW = "problem"
+
+_THANKS = re.compile(
+    r"\b(terima ?kasih|terimakasih|makasih|mksh|makasi|trims|trimakasih|thanks|thank you|thx|tq|"
+    r"ty|nuhun|matur nuwun)\b",
+    re.IGNORECASE,
+)
+_GREETING = re.compile(
+    r"^\W*(halo|hallo|helo|hai|hi|hello|hey|pagi|siang|sore|malam|selamat (pagi|siang|sore|malam)|"
+    r"assalamu.?alaikum|asw|ass?alamualaikum|permisi|good (morning|afternoon|evening))\b",
+    re.IGNORECASE,
+)
+
+
+async def report(ctx: Ctx, text: str, result: TriageResult) -> None:
+    """She has a problem: guidance now, and a case for her cadre (a loss stops everything)."""
+    from flows.loss import record_loss  # noqa: PLC0415  (loss imports cases)
+
+    assert ctx.mother is not None
+    ctx.idle()  # a danger sign ends whatever question was open
+    if result.label == "loss":
+        await record_loss(ctx, text)
+        return
+    label = result.label if result.label != "none" else "question"
+    await cases.open_case(ctx, label=label, urgent=result.urgent, text=text,
+                          self_harm=bool(getattr(result, "self_harm", False)))
+
+
+async def free_text(ctx: Ctx, text: str, result: TriageResult) -> None:
+    """She wrote while no question was open: a problem, or a kind short answer."""
+    if result.label != "none" or result.urgent:
+        await report(ctx, text, result)
+        return
+    if _THANKS.search(text):
+        ctx.say("problem.thanks")
+    elif _GREETING.search(text):
+        name = ctx.mother.name if ctx.mother is not None else ""
+        ctx.say("problem.greeting", name=name)
+    else:
+        ctx.say("problem.hint")
+
+
+async def media(ctx: Ctx) -> None:
+    """A photo, voice note, sticker or file: we read only text (and tell her cadre)."""
+    if ctx.mother is not None and await cases.pass_on_media(ctx):
+        ctx.say("problem.media_passed")
+        return
+    ctx.say("common.media" if has("common.media") else "problem.media")
+
+
+async def after_stop(ctx: Ctx, text: str) -> None:
+    """She opted out or lost her baby: safety still first; no tips, ever."""
+    assert ctx.mother is not None
+    result = classify(text)
+    if result.urgent:
+        await report(ctx, text, result)
+        return
+    if ctx.mother.status == "loss":
+        await _loss_words(ctx, text)
+        return
+    ctx.say("keywords.stopped_reminder" if has("keywords.stopped_reminder")
+            else "problem.stopped_reminder")
+
+
+async def _loss_words(ctx: Ctx, text: str) -> None:
+    """After a loss her words go to her cadre, on the open case or one opened again."""
+    assert ctx.mother is not None
+    if await cases.relay_from_mother(ctx, text):
+        return
+    case = await cases.latest_unresolved(ctx.session, ctx.mother)
+    if case is not None:
+        await cases.add_to_case(ctx, case, text)
+        return
+    await cases.open_case(ctx, label="loss", urgent=False, text=text)
+
+
+async def urgent_unregistered(ctx: Ctx, result: TriageResult) -> None:
+    """A danger sign from someone not registered: where to go now (no case without consent)."""
+    label = result.label if result.label in cases.URGENT_LABELS else "danger_baby"
+    ctx.say_text(cases.guidance(label, ctx.lang, ctx.config,
+                                bool(getattr(result, "self_harm", False))))
+
+
+# --- from the menu --------------------------------------------------------------------
+
+
+async def ask_describe(ctx: Ctx) -> None:
+    ctx.say("problem.describe")
+
+
+@step(FLOW, "describe", ask_describe)
+async def answer_describe(ctx: Ctx, text: str) -> None:
+    """Her problem in her own words; anything not recognised is a question for the cadre."""
+    await report(ctx, text, classify(text))
+
+
+async def ask_to_cadre(ctx: Ctx) -> None:
+    assert ctx.mother is not None
+    cadre = await cases.cadre_of(ctx.session, ctx.mother)
+    if cadre is not None:
+        ctx.say("problem.to_cadre", staff=cases.title(cadre, ctx.lang))
+    else:
+        ctx.say("problem.to_health_worker")
+
+
+@step(FLOW, "to_cadre", ask_to_cadre)
+async def answer_to_cadre(ctx: Ctx, text: str) -> None:
+    """Her message goes to her cadre (into the open thread, or as a question case)."""
+    ctx.idle()
+    if await cases.relay_from_mother(ctx, text):
+        ctx.say("problem.relayed")
+        return
+    await cases.open_case(ctx, label="question", urgent=False, text=text)
