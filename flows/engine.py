@@ -57,8 +57,8 @@ async def _handle_once(
         await _dispatch(ctx)
         if not ctx.deleted:
             ctx.conversation.updated_at = inbound.at
-            if ctx.mother is not None:
-                seen.text = inbound.text  # kept only once she has consented
+            if ctx.mother is not None:  # kept only once she has consented, and deleted with her
+                seen.text, seen.mother_id = inbound.text, ctx.mother.id
         await session.flush()
         return HandleResult(outbox_ids=[row.id for row in ctx.sent])
 

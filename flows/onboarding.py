@@ -217,7 +217,8 @@ async def ask_confirm_date(ctx: Ctx) -> None:
 async def answer_confirm_date(ctx: Ctx, reply: str) -> None:
     picked = match_choice(reply, ctx.options, {"ok": "words.yes", "change": "words.change"})
     if picked == "ok":
-        await _next(ctx, "cadre")
+        # a mother who came through her cadre's invite is not asked for the code again
+        await _next(ctx, "hour" if ctx.data.get("cadre_id") else "cadre")
     elif picked == "change":
         await ctx.goto(FLOW, "due" if ctx.data["stage"] == "pregnant" else "birth")
     else:

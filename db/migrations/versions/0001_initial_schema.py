@@ -210,7 +210,7 @@ def upgrade() -> None:
     sa.Column('mother_id', sa.Integer(), nullable=True),
     sa.Column('text', sa.Text(), nullable=True),
     sa.Column('at', db.types.UTCDateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['identity_id'], ['identities.id'], name=op.f('fk_inbound_messages_identity_id_identities'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['identity_id'], ['identities.id'], name=op.f('fk_inbound_messages_identity_id_identities'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['mother_id'], ['mothers.id'], name=op.f('fk_inbound_messages_mother_id_mothers'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_inbound_messages')),
     sa.UniqueConstraint('channel', 'msg_id', name=op.f('uq_inbound_messages_channel'))
