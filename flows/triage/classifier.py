@@ -1,0 +1,516 @@
+"""Rule/lexicon triage of one message.
+
+Pipeline: normalise -> match lexicon rules -> drop cues that are negated,
+resolved ("udah sembuh") or hypothetical ("kalau bayi kejang harus gimana?")
+-> decide whose sign it is (baby, mother, another adult, a breast, the weather)
+-> pick the most serious label.
+
+Severity order (most serious first); ties inside a tier are broken in this order:
+  danger_mother with self-harm thoughts  (needs its own first response)
+  danger_baby                            (a baby's sign wins over the mother's
+  danger_mother                           other sign: the baby cannot ask for help)
+  loss
+  mastitis
+  engorgement   (can turn into mastitis within hours: most time-sensitive)
+  latch_pain    (the commonest root cause of both pain and low supply)
+  low_milk
+  mood          (every non-urgent response already includes a cadre contact)
+  question      (including questions about a danger sign that is not happening)
+  none
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from . import lexicon as L
+from .normalize import normalize
+
+LABELS: tuple[str, ...] = (
+    "danger_baby",
+    "danger_mother",
+    "loss",
+    "mastitis",
+    "latch_pain",
+    "engorgement",
+    "low_milk",
+    "mood",
+    "question",
+    "none",
+)
+URGENT_LABELS: frozenset[str] = frozenset({"danger_baby", "danger_mother"})
+_ORDER = (
+    "danger_baby",
+    "danger_mother",
+    "loss",
+    "mastitis",
+    "engorgement",
+    "latch_pain",
+    "low_milk",
+    "mood",
+    "question",
+)
+
+
+@dataclass(frozen=True)
+class TriageResult:
+    label: str
+    urgent: bool
+    reasons: tuple[str, ...] = ()
+    self_harm: bool = False
+
+
+@dataclass
+class _Cue:
+    kind: str
+    start: int  # token index
+    end: int  # token index, exclusive
+    text: str
+
+
+_BOUND = frozenset({",", ".", "?"})
+_SENT = frozenset({".", "?"})
+_STEP_BAD = frozenset(
+    "by next the first one this that each every a to class langkah step your my kedua "
+    "pertama selanjutnya berikutnya".split()
+)
+_POSS_SKIP = frozenset("ipar kiri kanan sebelah kecil pertama kedua kami kita si".split())
+_OBJECTS = frozenset("hp baterai batre lampu listrik ikan tanaman motor mobil".split())
+_JAUNDICE_TIME = re.compile(
+    r"\b(?:baru lahir|belum (?:1|satu|se) ?hari|hari pertama|first day|24 jam|tambah kuning|"
+    r"makin kuning|semakin kuning|sudah (?:2|3|4|dua|tiga) minggu|(?:2|3|dua|tiga) minggu lebih|"
+    r"lebih dari (?:2 minggu|14 hari)|14 hari|dari lahir)\b"
+)
+_PREG_CTX = frozenset({"hamil", "kandungan", "janin"})
+_NO_BLEED_CTX = frozenset({"bab", "diare", "pusar", "puting", "mata", "hidung", "gusi"})
+_HIGH = frozenset({"tinggi", "high", "hebat", "bgt"})
+
+
+def _num(tok: str) -> float | None:
+    try:
+        return float(tok)
+    except ValueError:
+        return None
+
+
+class _Msg:
+    """Tokens of one message plus the structural look-ups the scopes need."""
+
+    def __init__(self, toks: list[str]) -> None:
+        self.toks = toks
+        self.n = len(toks)
+        self.text = " ".join(toks)
+        self.starts: list[int] = []
+        pos = 0
+        for t in toks:
+            self.starts.append(pos)
+            pos += len(t) + 1
+        self.sent: list[int] = []
+        self.clause: list[int] = []
+        s = c = 0
+        for t in toks:
+            self.sent.append(s)
+            self.clause.append(c)
+            if t in _SENT:
+                s += 1
+                c += 1
+            elif t == ",":
+                c += 1
+        self.tokset = frozenset(toks)
+        self.has_baby = bool(self.tokset & L.BABY)
+        self.mother_ctx = bool(self.tokset & L.MOTHER_CONTEXT)
+        self.sent_text: dict[int, str] = {}
+        for i, t in enumerate(toks):
+            self.sent_text.setdefault(self.sent[i], "")
+            self.sent_text[self.sent[i]] += t + " "
+        self.interrogative_sent: dict[int, bool] = {}
+        for sid, st in self.sent_text.items():
+            words = st.split()
+            self.interrogative_sent[sid] = "?" in words or any(w in L.QUESTION_WORDS for w in words)
+
+    def tok_index(self, char_pos: int) -> int:
+        return bisect_right(self.starts, char_pos) - 1
+
+    # ---------------- scopes ----------------
+    def negated(self, cue: _Cue) -> bool:
+        toks = self.toks
+        j = cue.start - 1
+        steps = 0
+        while j >= 0 and steps < 4:
+            t = toks[j]
+            if t in L.NEGATORS:
+                return True
+            if t in _BOUND or t not in L.NEG_FILLERS:
+                break
+            j -= 1
+            steps += 1
+        k = cue.end
+        if k < self.n and toks[k] in L.NEGATORS:
+            nxt = toks[k + 1] if k + 1 < self.n else "."
+            if nxt in _BOUND or nxt in L.POST_NEG_OK:
+                return True
+        return False
+
+    def _marker_ok(self, i: int) -> bool:
+        toks = self.toks
+        t = toks[i]
+        if i > 0 and toks[i - 1] in L.NEGATORS:
+            return False
+        if t == "normal":
+            before = toks[max(0, i - 2) : i]
+            return "sudah" in before or "sekarang" in before
+        if t == "turun":
+            before = toks[max(0, i - 3) : i]
+            return any(b in ("demam", "panas", "suhu", "sudah") for b in before) and "asi" not in before
+        if t == "sehat":
+            before = toks[max(0, i - 2) : i]
+            return not any(b in ("tidak", "kurang", "asi") for b in before)
+        return True
+
+    def resolved(self, cue: _Cue) -> bool:
+        toks = self.toks
+        cl = self.clause[cue.start]
+        markers = [i for i, t in enumerate(toks) if t in L.RESOLVED and self._marker_ok(i)]
+        soft = [
+            i
+            for i in range(1, self.n)
+            if toks[i] == "tidak"
+            and toks[i - 1] == "sudah"
+            and (i + 1 == self.n or toks[i + 1] in _BOUND or toks[i + 1] in L.POST_NEG_OK)
+        ]
+        if not markers and not soft:
+            return False
+        if any(self.clause[i] == cl for i in markers + soft):
+            return True
+        ctoks = [toks[i] for i in range(self.n) if self.clause[i] == cl]
+        ctext = " ".join(ctoks)
+        past = L.PAST_PHRASE.search(ctext) is not None
+        if not past:
+            for i in range(self.n):
+                if self.clause[i] == cl and toks[i] in L.PAST:
+                    if not (i > 0 and toks[i - 1] == "dari"):
+                        past = True
+                        break
+        if past:
+            return True
+        for i in markers:  # "..., sekarang sudah sembuh" resolves what came before
+            if self.clause[i] > cl:
+                ci = self.clause[i]
+                ctoks2 = {toks[k] for k in range(self.n) if self.clause[k] == ci}
+                if "sekarang" in ctoks2 or "sudah" in ctoks2:
+                    return True
+        return False
+
+    def hypothetical(self, cue: _Cue) -> bool:
+        sid = self.sent[cue.start]
+        st = self.sent_text[sid]
+        toks = self.toks
+        if self.interrogative_sent[sid]:
+            j = cue.start - 1
+            while j >= 0 and self.sent[j] == sid:
+                if toks[j] == "kalau":
+                    return True
+                j -= 1
+        if L.PRESENT.search(st):
+            return False
+        if L.STRONG_GENERIC.search(st):
+            return True
+        return bool(L.WEAK_GENERIC.search(st) and L.GENERIC_DEICTIC.search(st))
+
+    # ---------------- subject ----------------
+    @staticmethod
+    def _cls(t: str) -> str | None:
+        if t in L.BABY:
+            return "baby"
+        if t in L.MOTHER:
+            return "mother"
+        if t in L.ADULT:
+            return "adult"
+        if t in L.BREAST:
+            return "breast"
+        return None
+
+    def _cluster_head(self, j: int, lo: int) -> str | None:
+        toks = self.toks
+        head = self._cls(toks[j])
+        m = j - 1
+        gaps = 0
+        while m >= lo:
+            c = self._cls(toks[m])
+            if c is not None:
+                head = c
+                gaps = 0
+            elif gaps < 1 and toks[m] in _POSS_SKIP:
+                gaps += 1
+            else:
+                break
+            m -= 1
+        return head
+
+    def subject(self, cue: _Cue) -> str | None:
+        toks = self.toks
+        sid = self.sent[cue.start]
+        lo = cue.start
+        while lo > 0 and self.sent[lo - 1] == sid:
+            lo -= 1
+        # inside the cue itself ("bayi sudah tidak ada", "demam aku")
+        for j in range(cue.start, cue.end):
+            if self._cls(toks[j]) is not None and toks[j] not in L.BREAST:
+                return self._cls(toks[j])
+        for j in range(cue.start - 1, lo - 1, -1):
+            if self._cls(toks[j]) is not None:
+                return self._cluster_head(j, lo)
+        cl = self.clause[cue.start]
+        for j in range(cue.end, self.n):
+            if self.clause[j] != cl:
+                break
+            c = self._cls(toks[j])
+            if c is not None:
+                return c
+        for j in range(lo - 1, -1, -1):
+            if self._cls(toks[j]) is not None:
+                return self._cluster_head(j, 0)
+        return None
+
+
+def _valid_step(m: _Msg, cue: _Cue) -> bool:
+    toks = m.toks
+    prev = toks[cue.start - 1] if cue.start > 0 else ""
+    nxt = toks[cue.end] if cue.end < m.n else ""
+    return not (prev in _STEP_BAD or nxt in _STEP_BAD or nxt[:1].isdigit() or nxt == "by")
+
+
+def _temp_kind(m: _Msg, cue: _Cue) -> str | None:
+    """'fever' / 'cold' for a number that reads as a body temperature."""
+    i = cue.start
+    v = _num(m.toks[i])
+    if v is None:
+        return None
+    prev = m.toks[i - 1] if i > 0 else ""
+    nxt = m.toks[i + 1] if i + 1 < m.n else ""
+    if nxt in ("kg", "ml", "minggu", "bulan", "hari", "jam", "menit", "cm", "gram", "gr", "x",
+               "kali", "tahun", "thn", "th", "oz"):
+        return None
+    ctx = prev in ("suhu", "demam", "panas", "diukur", "ukur", "anget", "of", "temp") or nxt in (
+        "derajat", "c", "celcius", "celsius", "koma", "lebih"
+    )
+    is_decimal = "." in m.toks[i]
+    if 37.5 <= v <= 42.5 and (is_decimal or ctx):
+        return "fever"
+    if 30 <= v <= 35.5 and (is_decimal or ctx) and prev in ("suhu", "diukur", "temp", "ukur"):
+        return "cold"
+    return None
+
+
+def _classify(text: str) -> TriageResult:
+    toks = normalize(text)
+    if not toks:
+        return TriageResult("none", False)
+    m = _Msg(toks)
+    cues: list[_Cue] = []
+    for kind, rx in L.COMPILED:
+        for mt in rx.finditer(m.text):
+            s = m.tok_index(mt.start())
+            e = m.tok_index(mt.end() - 1) + 1
+            cues.append(_Cue(kind, s, e, mt.group(0)))
+    # jaundice needs the whole message for its timing
+    if "kuning" in m.tokset and _JAUNDICE_TIME.search(m.text):
+        i = toks.index("kuning")
+        cues.append(_Cue("B", i, i + 1, "kuning " + _JAUNDICE_TIME.search(m.text).group(0)))  # type: ignore[union-attr]
+
+    hits: dict[str, list[str]] = {}
+    hypo_danger = False
+    self_harm: list[str] = []
+    mother_fever: list[str] = []
+    mother_fever_high = False
+    mother_weak: list[str] = []
+    lochia = False
+    breast: list[str] = []
+    suppressed_question = False
+
+    def add(label: str, why: str) -> None:
+        hits.setdefault(label, []).append(why)
+
+    for cue in cues:
+        k = cue.kind
+        if k == "STEP" and not _valid_step(m, cue):
+            continue
+        if k == "TEMP":
+            tk = _temp_kind(m, cue)
+            if tk is None:
+                continue
+            k = "FEV" if tk == "fever" else "BS"
+        if m.negated(cue) or m.resolved(cue):
+            continue
+        if k != "SH" and m.hypothetical(cue):
+            if k in ("B", "BS", "S", "STEP", "FEV", "HOT", "M", "LOCH", "LETH", "PREG_B", "LOSS"):
+                hypo_danger = True
+            suppressed_question = True
+            continue
+        subj = m.subject(cue)
+        why = cue.text
+        if k == "SH":
+            cl = m.clause[cue.start]
+            if subj == "adult" or any(
+                m.toks[i] in _OBJECTS for i in range(m.n) if m.clause[i] == cl
+            ):
+                continue
+            self_harm.append(why)
+        elif k == "B":
+            if subj != "adult":
+                add("danger_baby", why)
+        elif k == "BS":
+            if subj in (None, "baby"):
+                add("danger_baby", why)
+        elif k == "LETH":
+            if subj == "baby" or (subj is None and (m.has_baby or not m.mother_ctx)):
+                add("danger_baby", why)
+            elif subj == "mother" or subj is None:
+                mother_weak.append(why)
+        elif k in ("S", "STEP"):
+            if subj == "adult":
+                continue
+            if subj == "baby":
+                add("danger_baby", why)
+            elif subj == "mother":
+                add("danger_mother", why)
+            elif k == "STEP":
+                add("danger_baby", why)
+            elif "pingsan" in why or "dada" in why:
+                add("danger_baby" if m.has_baby else "danger_mother", why)
+            elif m.mother_ctx and not m.has_baby:
+                add("danger_mother", why)
+            else:
+                add("danger_baby", why)
+        elif k in ("FEV", "HOT", "CHILL"):
+            if k == "HOT":
+                cl = m.clause[cue.start]
+                if any(m.toks[i] in L.WEATHER for i in range(m.n) if m.clause[i] == cl):
+                    continue
+                if cue.start > 0 and m.toks[cue.start - 1] in L.NOT_FEVER_BEFORE:
+                    continue
+            if subj == "adult":
+                continue
+            if subj == "breast":
+                if k == "HOT":
+                    breast.append(why)
+                    continue
+                who = "mother"
+            elif subj is None:
+                if k == "CHILL" or (m.mother_ctx and not m.has_baby):
+                    who = "mother"
+                elif k == "HOT" and m.tokset & {"payudara", "susu"} and not m.has_baby:
+                    breast.append(why)
+                    continue
+                else:
+                    who = "baby"
+            elif k == "CHILL" and subj != "baby":
+                who = "mother"
+            else:
+                who = subj
+            if who == "baby":
+                add("danger_baby", why)
+            else:
+                mother_fever.append(why)
+                nxt = m.toks[cue.end] if cue.end < m.n else ""
+                v = _num(m.toks[cue.end - 1])
+                if nxt in _HIGH or (v is not None and v >= 39) or k == "CHILL":
+                    mother_fever_high = True
+        elif k == "M":
+            if subj == "adult":
+                continue
+            if subj == "baby" and any(w in why for w in ("perut", "kepala", "pusing", "muka", "wajah")):
+                continue
+            if any(w in why for w in ("darah", "pembalut", "gumpal")) and m.tokset & _NO_BLEED_CTX:
+                continue
+            add("danger_mother", why)
+        elif k == "PREG_B":
+            if (m.tokset & _PREG_CTX or "jalan lahir" in m.text) and not m.tokset & _NO_BLEED_CTX:
+                add("danger_mother", why)
+        elif k == "LOCH":
+            lochia = True
+            add("danger_mother", why)
+        elif k == "MW":
+            if subj != "baby":
+                mother_weak.append(why)
+        elif k == "LOSS":
+            if subj != "adult":
+                add("loss", why)
+        elif k == "MAST":
+            add("mastitis", why)
+        elif k == "BR":
+            breast.append(why)
+        elif k == "ENG":
+            add("engorgement", why)
+        elif k == "LATCH":
+            add("latch_pain", why)
+        elif k == "LOW":
+            if any(w in why for w in ("cukup", "enough", "tidak kenyang")) and not (
+                m.tokset & {"asi", "susu", "nyusu", "kenyang", "sufor"}
+            ):
+                continue
+            add("low_milk", why)
+        elif k in ("MOOD", "MOODS"):
+            if subj in ("baby", "adult") and k == "MOODS":
+                continue
+            add("mood", why)
+        elif k == "CRY":
+            if subj == "mother":
+                add("mood", why)
+
+    # maternal fever: mastitis with a breast sign, urgent with weakness/lochia/pregnancy
+    if mother_fever:
+        if breast or "engorgement" in hits or "mastitis" in hits:
+            severe_weak = any("bangun" in w for w in mother_weak)
+            if lochia or severe_weak:
+                add("danger_mother", mother_fever[0])
+                for w in mother_weak:
+                    add("danger_mother", w)
+            else:
+                for w in breast + hits.get("engorgement", []) + mother_fever:
+                    add("mastitis", w)
+        elif mother_weak or lochia or mother_fever_high or m.tokset & _PREG_CTX:
+            for w in mother_fever + mother_weak:
+                add("danger_mother", w)
+    elif breast:
+        for w in breast:
+            add("engorgement", w)
+
+    if self_harm:
+        reasons = self_harm + hits.get("danger_mother", []) + hits.get("danger_baby", [])
+        return TriageResult("danger_mother", True, _dedupe(reasons), True)
+    for label in _ORDER:
+        if label in hits:
+            reasons = hits[label]
+            if label == "danger_baby":
+                reasons = reasons + hits.get("danger_mother", [])
+            return TriageResult(label, label in URGENT_LABELS, _dedupe(reasons), False)
+    if suppressed_question or hypo_danger:
+        return TriageResult("question", False, ("hypothetical question",))
+    qwords = [t for t in toks if t in L.QUESTION_WORDS]
+    if "aman tidak" in m.text:
+        qwords.append("aman tidak")
+    words = [t for t in toks if t not in _BOUND]
+    if qwords and len(words) >= 2:
+        return TriageResult("question", False, tuple(dict.fromkeys(qwords)))
+    if "?" in m.tokset and len(words) >= 2:
+        return TriageResult("question", False, ("?",))
+    return TriageResult("none", False)
+
+
+def _dedupe(xs: list[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(xs))
+
+
+def classify(text: str) -> TriageResult:
+    """Triage one message.  Pure, fast, never raises for a ``str``."""
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    if len(text) > 20000:
+        text = text[:20000]
+    try:
+        return _classify(text)
+    except Exception:  # pragma: no cover - defensive: the engine must never crash
+        return TriageResult("none", False, ("triage error",))

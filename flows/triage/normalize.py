@@ -1,0 +1,293 @@
+"""Normaliser: turn a mother's WhatsApp line into canonical tokens.
+
+Informal Indonesian, Palembang Malay and English are mapped onto one small
+canonical (Indonesian) vocabulary, so that one pattern covers "gak mau nenen",
+"dak galak nyusu" and "won't feed".  Pure stdlib, no I/O.
+
+Output: a list of tokens.  Punctuation becomes boundary tokens: "," ends a
+clause, "." ends a sentence and "?" ends a question sentence.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# --- multi-word phrases, replaced on the lowercased text before tokenising ----------------
+_PHRASES: tuple[tuple[str, str], ...] = (
+    ("passed away", "meninggal"),
+    ("pass away", "meninggal"),
+    ("passed out", "pingsan"),
+    ("water broke", "ketuban pecah"),
+    ("waters broke", "ketuban pecah"),
+    ("my water has broken", "ketuban pecah"),
+    ("belly button", "pusar"),
+    ("tali pusat", "pusar"),
+    ("tali pusar", "pusar"),
+    ("tali puser", "pusar"),
+    ("susu formula", "sufor"),
+    ("formula milk", "sufor"),
+    ("cak mano", "gimana"),
+    ("mak mano", "gimana"),
+    ("caro mano", "gimana"),
+    ("dak katek", "tidak ada"),
+    ("idak katek", "tidak ada"),
+    ("spit up", "gumoh"),
+    ("spits up", "gumoh"),
+    ("spitting up", "gumoh"),
+    ("throwing up", "muntah"),
+    ("throws up", "muntah"),
+    ("threw up", "muntah"),
+    ("gave birth", "lahiran"),
+    ("had baby", "lahiran"),
+    ("had my baby", "lahiran"),
+    ("c section", "sc"),
+    ("c-section", "sc"),
+    ("si kecil", "bayi"),
+    ("baby blues", "babyblues"),
+    ("wet diaper", "pipis"),
+    ("wet diapers", "pipis"),
+    ("wet nappy", "pipis"),
+    ("wet nappies", "pipis"),
+    ("burning up", "demam"),
+    ("running a fever", "demam"),
+    ("right now", "sekarang"),
+    ("went away", "sembuh"),
+    ("dipanggil allah", "meninggal"),
+    ("lahir mati", "stillborn"),
+    ("panas dingin", "menggigil"),
+    ("apa kabar", "halo"),
+)
+_PHRASE_RE = re.compile(
+    r"\b(?:" + "|".join(re.escape(p) for p, _ in sorted(_PHRASES, key=lambda x: -len(x[0]))) + r")\b"
+)
+_PHRASE_MAP = dict(_PHRASES)
+
+# --- single-token canonical map ----------------------------------------------------------
+_GROUPS: dict[str, str] = {
+    # negation
+    "tidak": "gk ga gak gag nggak ngga nggk enggak engga ngak nda ndak tdk tak dak idak kagak "
+    "gx g tida no not dont doesnt didnt isnt wasnt arent never nor wont cant cannot couldnt "
+    "aint hasnt havent nope ndk gk",
+    "bukan": "bkn bukan",
+    "belum": "blm blom belom blum",
+    "tanpa": "tanpa without",
+    # intensity
+    "bgt": "bgt bngt banget bgd bgtt nian very really so sangat too extremely amat",
+    # pronouns / people
+    "aku": "sy saya aq ak gw gue gua aku i me myself ane sya im ive",
+    "suhu": "suhu temp temperature suhunya",
+    "dada": "dada chest",
+    "semua": "semua everything all",
+    "kaku": "kaku stiff",
+    "tanda": "tanda sign signs",
+    "gejala": "gejala symptom symptoms",
+    "bayi": "dedek dede dek adek adik debay bayi baby bby babies newborn infant bayinya "
+    "he she him bb",
+    "anak": "anak anakku budak kid child son daughter cucu keponakan ponakan bocah",
+    "suami": "suami husband hubby paksu",
+    "bapak": "bapak ayah papa papah bapaknya father dad",
+    "mertua": "mertua nenek kakek nenekku grandma",
+    # time / aspect
+    "sudah": "udah udh sudah sdh dah uda udahh sudh already la",
+    "sekarang": "sekarang skrg skr skrng skarang skrang kini now currently",
+    "kemarin": "kemaren kemarin kmrn kmaren kmrin yesterday",
+    "semalam": "semalem semalam semaleman smlm malem",
+    "tadi": "td tadi tdi barusan",
+    "terus": "trs terus trus teros terus2 trs2 always constantly bae",
+    "dari": "dr dari dri since",
+    "lagi": "lg lagi lagii",
+    "sempat": "sempet sempat",
+    "juga": "jg juga jugak pulo pula",
+    "yang": "yg yang yng",
+    "tapi": "tp tpi tapi but namun",
+    "kalau": "kalo klo kl kalau kalu jika bila apabila if seandainya andai misal misalnya",
+    "gimana": "gmn gimana gmna gmana gimn bagaimana bgmn gimane how",
+    "sama": "samo sama sm ama",
+    "mau": "mau mo pengen pgn pingin pengin ingin pngn kepengen want wanna galak nak",
+    "bisa": "bs bisa biso bsa",
+    "karena": "krn karna karena soalnya coz because",
+    # body / baby danger vocabulary
+    "demam": "demam dmm deman fever feverish febrile",
+    "panas": "panas panes hot",
+    "anget": "anget hangat angat warm",
+    "dingin": "dingin cold",
+    "menggigil": "menggigil mengigil ngigil chills chill shivering",
+    "kejang": "kejang kejeng kjang seizure seizures seizing convulsing convulsion convulsions "
+    "convulse fitting kejangnya",
+    "sesak": "sesak sesek ngap sesaknya",
+    "napas": "napas nafas nfs bernapas bernafas breathing breathe breath napasnya nafasnya "
+    "nafs",
+    "cepat": "cepat cepet fast rapid",
+    "lemas": "lemes lemas lemess lethargic floppy limp unresponsive letoy lunglai lesu",
+    "lemah": "lemah weak lemahh",
+    "muntah": "muntah vomit vomits vomiting vomited puke muntahin",
+    "gumoh": "gumoh",
+    "diare": "mencret diare diarrhea diarrhoea menceret",
+    "bab": "pup pupnya poop poo bab beol eek tinja feses stool stools",
+    "pipis": "pipis kencing pee wee urine bak pipisnya",
+    "darah": "darah blood",
+    "berdarah": "berdarah bedarah bloody bleeding berdarahh",
+    "pendarahan": "pendarahan perdarahan hemorrhage haemorrhage",
+    "nanah": "nanah bernanah pus bernanahh",
+    "bau": "bau bauk smell smells smelly stinky stinks busuk foul",
+    "mata": "mata eyes eye mato",
+    "bibir": "bibir lips lip",
+    "biru": "biru kebiruan membiru blue bluish",
+    "kuning": "kuning yellow jaundice jaundiced",
+    "pucat": "pucat pucet pale",
+    "pusar": "pusar puser pusat udel umbilical stump cord",
+    "merah": "merah kemerahan memerah red reddish",
+    "kepala": "kepala kepalo head",
+    "kabur": "kabur buram burem blurry blurred blur",
+    "pingsan": "pingsan fainted faint",
+    "hamil": "hamil pregnant mengandung bumil",
+    "janin": "janin fetus",
+    "lahiran": "lahiran melahirkan postpartum persalinan partus",
+    "minggu": "minggu mgg mg week weeks wk",
+    "bulan": "bulan bln month months",
+    "hari": "hari hr day days",
+    "jam": "jam hours hour hrs",
+    # breast / feeding vocabulary
+    "payudara": "payudara pd payudaro tetek toket breast breasts boob boobs",
+    "puting": "puting putting pentil nipple nipples putingnya",
+    "asi": "asi asinya milk asip supply",
+    "nyusu": "nyusu nenen mimik netek nete menyusu nyusunya feed feeding feeds nurse nursing "
+    "breastfeed breastfeeding nyusui nyusuin menyusui nenenin menyusukan nyusuinnya mik "
+    "nyusuin",
+    "lecet": "lecet lecett",
+    "luka": "luka luko wound",
+    "perih": "perih pedih",
+    "sakit": "sakit skt nyeri hurt hurts hurting painful pain sore ache aches achy sakitnya "
+    "nyut",
+    "bengkak": "bengkak membengkak swollen swelling swell bengkaknya",
+    "engorged": "engorged engorgement",
+    "keras": "keras kenceng kencang hard firm",
+    "penuh": "penuh full",
+    "benjolan": "benjolan benjol bejolan lump lumps ngeganjel ngeganjal mengganjal ganjel",
+    "sedikit": "dikit sedikit sikit little seuprit secuil setetes",
+    "kurang": "kurang less insufficient",
+    "sufor": "sufor formula",
+    # mood
+    "sedih": "sedih sad",
+    "stres": "stres stress stressed strees stresss",
+    "cemas": "cemas anxious anxiety",
+    "khawatir": "khawatir kuatir worried worry",
+    "depresi": "depresi depressed depression",
+    "nangis": "nangis menangis cry crying cries",
+    "meninggal": "meninggal wafat died dead",
+    "mati": "mati die",
+    "keguguran": "keguguran miscarriage miscarried",
+    "tolong": "tolong tlg help plis pls please",
+    "apa": "apa apaan what",
+    "berapa": "brp berapa",
+}
+_MAP: dict[str, str] = {}
+for _canon, _words in _GROUPS.items():
+    for _w in _words.split():
+        _MAP[_w] = _canon
+
+# compound slang that expands to several tokens
+_EXPAND: dict[str, str] = {
+    "gamau": "tidak mau",
+    "gakmau": "tidak mau",
+    "gmau": "tidak mau",
+    "gamao": "tidak mau",
+    "ndakmau": "tidak mau",
+    "gabisa": "tidak bisa",
+    "gbs": "tidak bisa",
+    "gaada": "tidak ada",
+    "gada": "tidak ada",
+    "katek": "tidak ada",
+    "gapapa": "tidak apa",
+    "gpp": "tidak apa",
+    "headache": "sakit kepala",
+    "sunken": "cekung",
+    "babys": "bayi",
+    "dadonyo": "dada",
+    "budaknyo": "anak",
+    "sembuhnya": "sembuh",
+}
+
+# words whose doubled final letter is genuine (English mostly)
+_KEEP_DOUBLE = frozenset(
+    "full all still will well smell kill ill off too see free pee wee loss less class pass "
+    "miss fall call tell small fill spill chill swell stuff staff egg add odd inn allah "
+    "assalamualaikum cc ss tt kk mm dd ll".split()
+)
+
+# suffixes: -ku marks the mother as possessor ("demamku" = my fever)
+_SUFFIXES = ("nyo", "nya", "ku", "mu")
+
+_RE_REDUP = re.compile(r"\b([a-z]{2,})2([a-z]*)\b")
+_RE_HYPHEN_REDUP = re.compile(r"\b([a-z]{2,})-([a-z]{2,})\b")
+_RE_RUN3 = re.compile(r"([a-z])\1{2,}")
+_RE_DECIMAL = re.compile(r"(\d+)[.,](\d+)")
+_RE_TOKEN = re.compile(r"\d+(?:\.\d+)?|[a-z]+|[?]|[.!;\n]|[,:]")
+_BASE_KNOWN = frozenset(_MAP) | frozenset(_MAP.values())
+
+
+def _canon(word: str) -> list[str]:
+    if word in _EXPAND:
+        return _EXPAND[word].split()
+    if word in _MAP:
+        return [_MAP[word]]
+    # doubled final letter ("lemess", "panass")
+    if len(word) > 3 and word[-1] == word[-2] and word not in _KEEP_DOUBLE:
+        w2 = word[:-1]
+        if w2 in _MAP or w2 in _EXPAND:
+            return _canon(w2)
+        word = w2
+    for suf in _SUFFIXES:
+        if word.endswith(suf) and len(word) - len(suf) >= 2:
+            stem = word[: -len(suf)]
+            if stem in _BASE_KNOWN or stem in _EXPAND or stem in _EXTRA_STEMS:
+                out = _canon(stem)
+                if suf == "ku" and out and out[0] not in ("aku",):
+                    return out + ["aku"]
+                return out
+    return [word]
+
+
+# stems that are not in the canonical map but take suffixes ("badannya", "matanya")
+_EXTRA_STEMS = frozenset(
+    "badan tubuh tangan kaki kulit perut dada suhu isapan hisapan isepan jahitan luka "
+    "keputihan kandungan gerakan produksi berat pelekatan cekung mulut muka wajah betis "
+    "leher pembalut ketuban pentil napas nafas cara popok dahi isap hisap ngenyot ngisep "
+    "isep ngempeng kepikiran pikiran gerak".split()
+)
+
+
+def normalize(text: str) -> list[str]:
+    """Return canonical tokens for *text* (never raises for a str)."""
+    if not text:
+        return []
+    t = unicodedata.normalize("NFKC", text).lower()
+    t = t.replace("\u2019", "'").replace("`", "'")
+    t = t.replace("'s ", " ").replace("'", "")
+    t = _RE_DECIMAL.sub(r"\1.\2", t)
+    t = _RE_RUN3.sub(r"\1", t)
+    t = _RE_REDUP.sub(r"\1 \1\2", t)
+    t = _RE_HYPHEN_REDUP.sub(r"\1 \2", t)
+    t = _PHRASE_RE.sub(lambda m: _PHRASE_MAP[m.group(0)], t)
+    out: list[str] = []
+    for tok in _RE_TOKEN.findall(t):
+        if tok in ".!;\n":
+            if out and out[-1] not in (".", "?"):
+                out.append(".")
+            continue
+        if tok in ",:":
+            if out and out[-1] not in (",", ".", "?"):
+                out.append(",")
+            continue
+        if tok == "?":
+            if out and out[-1] in (",", "."):
+                out[-1] = "?"
+            elif out and out[-1] != "?":
+                out.append("?")
+            continue
+        if tok[0].isdigit():
+            out.append(tok)
+            continue
+        out.extend(_canon(tok))
+    return out
