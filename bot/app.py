@@ -52,7 +52,7 @@ def create_app(
         app.state.runtime = own
         await own.sync_catalogue()
         async with contextlib.AsyncExitStack() as stack:
-            if background:
+            if background and settings.scheduler_enabled:
                 await stack.enter_async_context(background_work(own))
             yield
         if runtime is None:
