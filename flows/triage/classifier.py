@@ -164,6 +164,9 @@ class _Msg:
         if t == "turun":
             before = toks[max(0, i - 3) : i]
             return any(b in ("demam", "panas", "suhu", "sudah") for b in before) and "asi" not in before
+        if t == "better":
+            nxt = toks[i + 1] if i + 1 < self.n else ""
+            return nxt == "sekarang" or (i > 0 and toks[i - 1] in ("sudah", "getting", "is", "feels"))
         if t == "sehat":
             before = toks[max(0, i - 2) : i]
             return not any(b in ("tidak", "kurang", "asi") for b in before)
@@ -342,7 +345,7 @@ def _classify(text: str) -> TriageResult:
             if tk is None:
                 continue
             k = "FEV" if tk == "fever" else "BS"
-        if m.negated(cue) or m.resolved(cue):
+        if m.negated(cue) or (k != "SH" and m.resolved(cue)):
             continue
         if k != "SH" and m.hypothetical(cue):
             if k in ("B", "BS", "S", "STEP", "FEV", "HOT", "M", "LOCH", "LETH", "PREG_B", "LOSS"):
@@ -421,7 +424,10 @@ def _classify(text: str) -> TriageResult:
         elif k == "M":
             if subj == "adult":
                 continue
-            if subj == "baby" and any(w in why for w in ("perut", "kepala", "pusing", "muka", "wajah")):
+            if subj == "baby" and (
+                any(w in why for w in ("kepala", "pusing", "muka", "wajah"))
+                or ("perut" in why and "sakit" in why)
+            ):
                 continue
             if any(w in why for w in ("darah", "pembalut", "gumpal")) and m.tokset & _NO_BLEED_CTX:
                 continue

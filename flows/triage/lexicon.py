@@ -152,7 +152,7 @@ RULES: tuple[tuple[str, str], ...] = (
     ("SH", r"\b(?:hilang|ilang) " + G2 + r"dari dunia\b"),
     ("SH", r"\blompat dari\b"),
     ("SH", r"\b(?:kill|hurt|harm) aku\b"),
-    ("SH", r"\bbetter off without aku\b"),
+    ("SH", r"\b(?:better off|lebih baik|lebih bahagia|lebih enak) " + G1 + r"tanpa aku\b"),
     ("SH", r"\b(?:nyakitin|menyakiti|nyakiti|melukai|sakitin|nyiksa) " + G1 + r"(?:bayi|anak|diri|aku)\b"),
     ("SH", r"\b(?:think|thinking|thought|thoughts|kepikiran|pikiran|mikir) " + G2
      + r"(?:sakit|hurting|harming|melukai|nyakitin|bunuh) " + G1 + r"(?:bayi|anak|aku|diri)\b"),

@@ -149,7 +149,7 @@ _GROUPS: dict[str, str] = {
     "hari": "hari hr day days",
     "jam": "jam hours hour hrs",
     # breast / feeding vocabulary
-    "payudara": "payudara pd payudaro tetek toket breast breasts boob boobs",
+    "payudara": "payudara pd payudaro tetek tete toket breast breasts boob boobs",
     "puting": "puting putting pentil nipple nipples putingnya",
     "asi": "asi asinya milk asip supply",
     "nyusu": "nyusu nenen mimik netek nete menyusu nyusunya feed feeding feeds nurse nursing "

@@ -1,0 +1,122 @@
+"""Triage accuracy and speed.
+
+    .venv/bin/python bench/triage.py            # held-out and train figures, human readable
+    .venv/bin/python bench/triage.py --json     # the same as one JSON object
+
+Held-out (data/triage/heldout.jsonl) is the honest figure: it was written before the
+classifier and not tuned on.  Train (data/triage/train.jsonl) was used for development.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from flows.triage import LABELS, URGENT_LABELS, classify  # noqa: E402
+
+DATA = ROOT / "data" / "triage"
+GOALS = {"urgent_recall": 0.98, "urgent_precision": 0.85, "macro_f1": 0.85}
+
+
+def load(path: Path) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def evaluate(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    gold = [r["label"] for r in rows]
+    pred = [classify(r["text"]).label for r in rows]
+    per: dict[str, dict[str, float]] = {}
+    f1s = []
+    for lab in LABELS:
+        tp = sum(1 for g, p in zip(gold, pred, strict=True) if g == lab and p == lab)
+        fp = sum(1 for g, p in zip(gold, pred, strict=True) if g != lab and p == lab)
+        fn = sum(1 for g, p in zip(gold, pred, strict=True) if g == lab and p != lab)
+        prec = tp / (tp + fp) if tp + fp else 0.0
+        rec = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+        per[lab] = {"precision": prec, "recall": rec, "f1": f1, "support": tp + fn}
+        if tp + fn:
+            f1s.append(f1)
+    ug = [g in URGENT_LABELS for g in gold]
+    up = [p in URGENT_LABELS for p in pred]
+    utp = sum(1 for g, p in zip(ug, up, strict=True) if g and p)
+    u_rec = utp / sum(ug) if sum(ug) else 1.0
+    u_prec = utp / sum(up) if sum(up) else 1.0
+    confusion = {g: {p: 0 for p in LABELS} for g in LABELS}
+    for g, p in zip(gold, pred, strict=True):
+        confusion[g][p] += 1
+    return {
+        "n": len(rows),
+        "accuracy": sum(1 for g, p in zip(gold, pred, strict=True) if g == p) / max(1, len(rows)),
+        "macro_f1": sum(f1s) / max(1, len(f1s)),
+        "urgent_recall": u_rec,
+        "urgent_precision": u_prec,
+        "per_label": per,
+        "confusion": confusion,
+    }
+
+
+def throughput(texts: list[str], seconds: float = 1.0) -> float:
+    n = 0
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < seconds:
+        for t in texts:
+            classify(t)
+        n += len(texts)
+    return n / (time.perf_counter() - t0)
+
+
+def _print(name: str, res: dict[str, Any]) -> None:
+    print(f"== {name}: n={res['n']}  accuracy={res['accuracy']:.3f}  macro-F1={res['macro_f1']:.3f}"
+          f"  urgent recall={res['urgent_recall']:.3f}  urgent precision={res['urgent_precision']:.3f}")
+    print(f"{'label':14} {'prec':>6} {'rec':>6} {'f1':>6} {'n':>4}")
+    for lab, d in res["per_label"].items():
+        print(f"{lab:14} {d['precision']:6.3f} {d['recall']:6.3f} {d['f1']:6.3f} {int(d['support']):4}")
+    short = {lab: lab[:6] for lab in LABELS}
+    print("confusion (rows gold, columns predicted):")
+    print(" " * 14 + " ".join(f"{short[p]:>6}" for p in LABELS))
+    for g in LABELS:
+        print(f"{g:14}" + " ".join(f"{res['confusion'][g][p]:6}" for p in LABELS))
+    print()
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--json", action="store_true", help="print one JSON object")
+    ap.add_argument("--seconds", type=float, default=1.0, help="duration of the speed run")
+    args = ap.parse_args(argv)
+    held = load(DATA / "heldout.jsonl")
+    train = load(DATA / "train.jsonl")
+    out = {
+        "heldout": evaluate(held),
+        "train": evaluate(train),
+        "goals": GOALS,
+        "throughput_msgs_per_s": throughput([r["text"] for r in held + train], args.seconds),
+    }
+    h = out["heldout"]
+    out["heldout_meets_goals"] = (
+        h["urgent_recall"] >= GOALS["urgent_recall"]
+        and h["urgent_precision"] >= GOALS["urgent_precision"]
+        and h["macro_f1"] >= GOALS["macro_f1"]
+    )
+    if args.json:
+        print(json.dumps(out, indent=1))
+        return 0
+    _print("HELD-OUT", out["heldout"])
+    _print("TRAIN (development set)", out["train"])
+    print(f"throughput: {out['throughput_msgs_per_s']:.0f} messages/second (single thread)")
+    print(f"held-out meets goals {GOALS}: {out['heldout_meets_goals']}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
