@@ -76,11 +76,17 @@ def throughput(texts: list[str], seconds: float = 1.0) -> float:
 
 
 def _print(name: str, res: dict[str, Any]) -> None:
-    print(f"== {name}: n={res['n']}  accuracy={res['accuracy']:.3f}  macro-F1={res['macro_f1']:.3f}"
-          f"  urgent recall={res['urgent_recall']:.3f}  urgent precision={res['urgent_precision']:.3f}")
+    print(
+        f"== {name}: n={res['n']}  accuracy={res['accuracy']:.3f}"
+        f"  macro-F1={res['macro_f1']:.3f}  urgent recall={res['urgent_recall']:.3f}"
+        f"  urgent precision={res['urgent_precision']:.3f}"
+    )
     print(f"{'label':14} {'prec':>6} {'rec':>6} {'f1':>6} {'n':>4}")
     for lab, d in res["per_label"].items():
-        print(f"{lab:14} {d['precision']:6.3f} {d['recall']:6.3f} {d['f1']:6.3f} {int(d['support']):4}")
+        print(
+            f"{lab:14} {d['precision']:6.3f} {d['recall']:6.3f} {d['f1']:6.3f}"
+            f" {int(d['support']):4}"
+        )
     short = {lab: lab[:6] for lab in LABELS}
     print("confusion (rows gold, columns predicted):")
     print(" " * 14 + " ".join(f"{short[p]:>6}" for p in LABELS))
@@ -96,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     held = load(DATA / "heldout.jsonl")
     train = load(DATA / "train.jsonl")
-    out = {
+    out: dict[str, Any] = {
         "heldout": evaluate(held),
         "train": evaluate(train),
         "goals": GOALS,

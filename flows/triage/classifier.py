@@ -73,11 +73,35 @@ class _Cue:
 _BOUND = frozenset({",", ".", "?"})
 _SENT = frozenset({".", "?"})
 _STEP_BAD = frozenset(
-    "by next the first one this that each every a to class langkah step your my kedua "
-    "pertama selanjutnya berikutnya".split()
+    [
+        "by",
+        "next",
+        "the",
+        "first",
+        "one",
+        "this",
+        "that",
+        "each",
+        "every",
+        "a",
+        "to",
+        "class",
+        "langkah",
+        "step",
+        "your",
+        "my",
+        "kedua",
+        "pertama",
+        "selanjutnya",
+        "berikutnya",
+    ]
 )
-_POSS_SKIP = frozenset("ipar kiri kanan sebelah kecil pertama kedua kami kita si".split())
-_OBJECTS = frozenset("hp baterai batre lampu listrik ikan tanaman motor mobil".split())
+_POSS_SKIP = frozenset(
+    ["ipar", "kiri", "kanan", "sebelah", "kecil", "pertama", "kedua", "kami", "kita", "si"]
+)
+_OBJECTS = frozenset(
+    ["hp", "baterai", "batre", "lampu", "listrik", "ikan", "tanaman", "motor", "mobil"]
+)
 _JAUNDICE_TIME = re.compile(
     r"\b(?:baru lahir|belum (?:1|satu|se) ?hari|hari pertama|first day|24 jam|tambah kuning|"
     r"makin kuning|semakin kuning|sudah (?:2|3|4|dua|tiga) minggu|(?:2|3|dua|tiga) minggu lebih|"
@@ -163,10 +187,15 @@ class _Msg:
             return "sudah" in before or "sekarang" in before
         if t == "turun":
             before = toks[max(0, i - 3) : i]
-            return any(b in ("demam", "panas", "suhu", "sudah") for b in before) and "asi" not in before
+            return (
+                any(b in ("demam", "panas", "suhu", "sudah") for b in before)
+                and "asi" not in before
+            )
         if t == "better":
             nxt = toks[i + 1] if i + 1 < self.n else ""
-            return nxt == "sekarang" or (i > 0 and toks[i - 1] in ("sudah", "getting", "is", "feels"))
+            return nxt == "sekarang" or (
+                i > 0 and toks[i - 1] in ("sudah", "getting", "is", "feels")
+            )
         if t == "sehat":
             before = toks[max(0, i - 2) : i]
             return not any(b in ("tidak", "kurang", "asi") for b in before)
@@ -192,10 +221,13 @@ class _Msg:
         past = L.PAST_PHRASE.search(ctext) is not None
         if not past:
             for i in range(self.n):
-                if self.clause[i] == cl and toks[i] in L.PAST:
-                    if not (i > 0 and toks[i - 1] == "dari"):
-                        past = True
-                        break
+                if (
+                    self.clause[i] == cl
+                    and toks[i] in L.PAST
+                    and not (i > 0 and toks[i - 1] == "dari")
+                ):
+                    past = True
+                    break
         if past:
             return True
         for i in markers:  # "..., sekarang sudah sembuh" resolves what came before
@@ -293,11 +325,32 @@ def _temp_kind(m: _Msg, cue: _Cue) -> str | None:
         return None
     prev = m.toks[i - 1] if i > 0 else ""
     nxt = m.toks[i + 1] if i + 1 < m.n else ""
-    if nxt in ("kg", "ml", "minggu", "bulan", "hari", "jam", "menit", "cm", "gram", "gr", "x",
-               "kali", "tahun", "thn", "th", "oz"):
+    if nxt in (
+        "kg",
+        "ml",
+        "minggu",
+        "bulan",
+        "hari",
+        "jam",
+        "menit",
+        "cm",
+        "gram",
+        "gr",
+        "x",
+        "kali",
+        "tahun",
+        "thn",
+        "th",
+        "oz",
+    ):
         return None
     ctx = prev in ("suhu", "demam", "panas", "diukur", "ukur", "anget", "of", "temp") or nxt in (
-        "derajat", "c", "celcius", "celsius", "koma", "lebih"
+        "derajat",
+        "c",
+        "celcius",
+        "celsius",
+        "koma",
+        "lebih",
     )
     is_decimal = "." in m.toks[i]
     if 37.5 <= v <= 42.5 and (is_decimal or ctx):

@@ -59,7 +59,9 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     ("apa kabar", "halo"),
 )
 _PHRASE_RE = re.compile(
-    r"\b(?:" + "|".join(re.escape(p) for p, _ in sorted(_PHRASES, key=lambda x: -len(x[0]))) + r")\b"
+    r"\b(?:"
+    + "|".join(re.escape(p) for p, _ in sorted(_PHRASES, key=lambda x: -len(x[0])))
+    + r")\b"
 )
 _PHRASE_MAP = dict(_PHRASES)
 
@@ -116,8 +118,7 @@ _GROUPS: dict[str, str] = {
     "kejang": "kejang kejeng kjang seizure seizures seizing convulsing convulsion convulsions "
     "convulse fitting kejangnya",
     "sesak": "sesak sesek ngap sesaknya",
-    "napas": "napas nafas nfs bernapas bernafas breathing breathe breath napasnya nafasnya "
-    "nafs",
+    "napas": "napas nafas nfs bernapas bernafas breathing breathe breath napasnya nafasnya nafs",
     "cepat": "cepat cepet fast rapid",
     "lemas": "lemes lemas lemess lethargic floppy limp unresponsive letoy lunglai lesu",
     "lemah": "lemah weak lemahh",
@@ -158,8 +159,7 @@ _GROUPS: dict[str, str] = {
     "lecet": "lecet lecett",
     "luka": "luka luko wound",
     "perih": "perih pedih",
-    "sakit": "sakit skt nyeri hurt hurts hurting painful pain sore ache aches achy sakitnya "
-    "nyut",
+    "sakit": "sakit skt nyeri hurt hurts hurting painful pain sore ache aches achy sakitnya nyut",
     "bengkak": "bengkak membengkak swollen swelling swell bengkaknya",
     "engorged": "engorged engorgement",
     "keras": "keras kenceng kencang hard firm",
@@ -183,9 +183,9 @@ _GROUPS: dict[str, str] = {
     "berapa": "brp berapa",
 }
 _MAP: dict[str, str] = {}
-for _canon, _words in _GROUPS.items():
+for _cword, _words in _GROUPS.items():
     for _w in _words.split():
-        _MAP[_w] = _canon
+        _MAP[_w] = _cword
 
 # compound slang that expands to several tokens
 _EXPAND: dict[str, str] = {
@@ -211,9 +211,50 @@ _EXPAND: dict[str, str] = {
 
 # words whose doubled final letter is genuine (English mostly)
 _KEEP_DOUBLE = frozenset(
-    "full all still will well smell kill ill off too see free pee wee loss less class pass "
-    "miss fall call tell small fill spill chill swell stuff staff egg add odd inn allah "
-    "assalamualaikum cc ss tt kk mm dd ll".split()
+    [
+        "full",
+        "all",
+        "still",
+        "will",
+        "well",
+        "smell",
+        "kill",
+        "ill",
+        "off",
+        "too",
+        "see",
+        "free",
+        "pee",
+        "wee",
+        "loss",
+        "less",
+        "class",
+        "pass",
+        "miss",
+        "fall",
+        "call",
+        "tell",
+        "small",
+        "fill",
+        "spill",
+        "chill",
+        "swell",
+        "stuff",
+        "staff",
+        "egg",
+        "add",
+        "odd",
+        "inn",
+        "allah",
+        "assalamualaikum",
+        "cc",
+        "ss",
+        "tt",
+        "kk",
+        "mm",
+        "dd",
+        "ll",
+    ]
 )
 
 # suffixes: -ku marks the mother as possessor ("demamku" = my fever)
@@ -251,10 +292,50 @@ def _canon(word: str) -> list[str]:
 
 # stems that are not in the canonical map but take suffixes ("badannya", "matanya")
 _EXTRA_STEMS = frozenset(
-    "badan tubuh tangan kaki kulit perut dada suhu isapan hisapan isepan jahitan luka "
-    "keputihan kandungan gerakan produksi berat pelekatan cekung mulut muka wajah betis "
-    "leher pembalut ketuban pentil napas nafas cara popok dahi isap hisap ngenyot ngisep "
-    "isep ngempeng kepikiran pikiran gerak".split()
+    [
+        "badan",
+        "tubuh",
+        "tangan",
+        "kaki",
+        "kulit",
+        "perut",
+        "dada",
+        "suhu",
+        "isapan",
+        "hisapan",
+        "isepan",
+        "jahitan",
+        "luka",
+        "keputihan",
+        "kandungan",
+        "gerakan",
+        "produksi",
+        "berat",
+        "pelekatan",
+        "cekung",
+        "mulut",
+        "muka",
+        "wajah",
+        "betis",
+        "leher",
+        "pembalut",
+        "ketuban",
+        "pentil",
+        "napas",
+        "nafas",
+        "cara",
+        "popok",
+        "dahi",
+        "isap",
+        "hisap",
+        "ngenyot",
+        "ngisep",
+        "isep",
+        "ngempeng",
+        "kepikiran",
+        "pikiran",
+        "gerak",
+    ]
 )
 
 

@@ -1,0 +1,191 @@
+"""Triage stories a health worker recognises, plus the held-out goals (computed)."""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.util
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from flows.triage import LABELS, URGENT_LABELS, TriageResult, classify
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data" / "triage"
+
+
+def _load(name: str) -> list[dict]:
+    with (DATA / name).open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def label(text: str) -> str:
+    return classify(text).label
+
+
+# ---------------- the contract ----------------
+def test_contract_example() -> None:
+    r = classify("dedek kejang")
+    assert r == TriageResult(label="danger_baby", urgent=True, reasons=("kejang",), self_harm=False)
+    assert dataclasses.is_dataclass(r)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        r.label = "none"  # type: ignore[misc]
+    assert set(URGENT_LABELS) == {"danger_baby", "danger_mother"}
+    assert len(LABELS) == 10
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        " ",
+        "😊😊😊",
+        "1",
+        "ya",
+        "12/03/2026",
+        "hamil 7 bulan",
+        "0",
+        "?",
+        "...",
+        "x" * 10_000,
+        "kejang " * 2000,
+        "\x00\n\t",
+        "🙏",
+        "38.5",
+        "999999999999999999999.5",
+    ],
+)
+def test_never_raises_and_onboarding_answers_are_none(text: str) -> None:
+    r = classify(text)
+    assert r.label in LABELS
+    if text.strip() in ("1", "ya", "12/03/2026", "hamil 7 bulan", "0", "", "😊😊😊", "🙏"):
+        assert r.label == "none"
+
+
+def test_dev_sample_labels() -> None:
+    rows = _load("train.jsonl")
+    dev = [r for r in rows if r["id"].startswith("d")]
+    assert len(dev) == 44
+    wrong = [(r["id"], r["text"], label(r["text"])) for r in dev if label(r["text"]) != r["label"]]
+    assert wrong == []
+
+
+# ---------------- stories ----------------
+def test_a_mother_who_writes_gak_demam_kok_is_not_an_emergency() -> None:
+    assert label("gak demam kok") == "none"
+    assert label("dedek gak demam kok, cuma pilek") == "none"
+    assert label("bukan panas, cuma kegerahan") == "none"
+    assert label("suhu aman") == "none"
+    assert label("tidak ada demam") == "none"
+    assert label("no fever, feeding well") == "none"
+
+
+def test_her_own_words_reach_the_right_label() -> None:
+    assert label("puting sy lecet bgt") == "latch_pain"
+    assert label("asi ku dikit") == "low_milk"
+    assert label("dedek kejang") == "danger_baby"
+    assert label("dedek kaku2 matanya ke atas") == "danger_baby"
+    assert label("adek muntah2 terus semua keluar") == "danger_baby"
+    assert label("sakiiit bgt putingku") == "latch_pain"
+
+
+def test_problems_that_are_over_are_not_emergencies() -> None:
+    assert label("kemarin demam, sekarang sudah sehat") == "none"
+    assert label("udah sembuh diarenya") == "none"
+    assert label("sempet panas tp skrg udah turun") == "none"
+
+
+def test_a_question_about_a_sign_is_a_question_but_a_reported_sign_is_danger() -> None:
+    assert label("kalau bayi kuning itu bahaya gak?") == "question"
+    assert label("tanda2 sesak napas gimana?") == "question"
+    assert label("what are the signs of a seizure in a baby?") == "question"
+    assert label("kalo dedek demam boleh tetep nyusu?") == "question"
+    assert label("anakku kejang, gimana ini?") == "danger_baby"
+    assert label("dedek demam 38,5 harus gimana?") == "danger_baby"
+
+
+def test_relatives_and_other_senses() -> None:
+    assert label("keponakanku lagi step skrg, tolong") == "danger_baby"
+    assert label("suamiku demam") == "none"
+    assert label("cuaca panas bgt hari ini") == "none"
+    assert label("leher aku kaku salah bantal") == "none"
+    assert label("step by step aja bun") == "none"
+    assert label("dedek gumoh dikit abis nyusu") == "none"
+
+
+def test_mastitis_fever_stays_mastitis_but_fever_with_weakness_after_birth_is_urgent() -> None:
+    assert label("pd kanan merah panas, aku menggigil") == "mastitis"
+    assert label("breast is red and sore and i have a fever") == "mastitis"
+    assert label("ada benjolan di pd, gak demam") == "engorgement"
+    assert label("aku demam tinggi, lemes gak bisa bangun, baru lahiran") == "danger_mother"
+    assert label("demam dan darah nifas bau") == "danger_mother"
+
+
+def test_several_problems_the_most_serious_wins() -> None:
+    assert label("puting lecet, tp dedek panas dr tadi") == "danger_baby"
+    assert label("aku keguguran, pd bengkak") == "loss"
+    assert label("pd merah panas demam, puting jg lecet") == "mastitis"
+    assert label("puting lecet dan asi dikit") == "latch_pain"  # tie order: latch > low milk
+    assert label("pd bengkak keras dan puting lecet") == "engorgement"  # engorgement > latch
+    assert label("sedih terus, asi makin dikit") == "low_milk"  # low milk > mood
+
+
+def test_self_harm_is_danger_mother_with_flag() -> None:
+    for text in (
+        "kadang aku mikir mending aku gak ada aja",
+        "pengen bunuh diri",
+        "i want to die",
+        "kepikiran nyakitin dedek",
+    ):
+        r = classify(text)
+        assert (r.label, r.urgent, r.self_harm) == ("danger_mother", True, True), text
+    assert classify("darah nifas banyak bgt").self_harm is False
+
+
+def test_palembang_and_english() -> None:
+    assert label("budak aku idak galak nyusu, lemes nian") == "danger_baby"
+    assert label("asi aku sikit nian") == "low_milk"
+    assert label("mak mano nyimpen asi perah?") == "question"
+    assert label("my baby won't feed and feels hot") == "danger_baby"
+    assert label("my nipples are cracked") == "latch_pain"
+    assert label("we lost our baby") == "loss"
+
+
+def test_reasons_explain_the_decision() -> None:
+    r = classify("bayiku napasnya cepet bgt")
+    assert r.urgent and r.reasons and any("napas" in x for x in r.reasons)
+
+
+def test_fast() -> None:
+    texts = [r["text"] for r in _load("train.jsonl")]
+    t0 = time.perf_counter()
+    for t in texts * 3:
+        classify(t)
+    rate = 3 * len(texts) / (time.perf_counter() - t0)
+    assert rate > 1000, rate
+
+
+# ---------------- data and goals ----------------
+def test_datasets_are_well_formed_and_disjoint() -> None:
+    train, held = _load("train.jsonl"), _load("heldout.jsonl")
+    assert len(train) + len(held) >= 600 and len(held) >= 200
+    for r in train + held:
+        assert set(r) >= {"id", "text", "lang", "label", "urgent", "note"}
+        assert r["label"] in LABELS and r["urgent"] == (r["label"] in URGENT_LABELS)
+    assert len({r["id"] for r in train + held}) == len(train) + len(held)
+    # only one-word onboarding replies ("ya", a date) may appear in both files
+    shared = {r["text"].lower() for r in train} & {r["text"].lower() for r in held}
+    assert all(len(t.split()) == 1 for t in shared), shared
+
+
+def test_heldout_meets_goals() -> None:
+    spec = importlib.util.spec_from_file_location("bench_triage", ROOT / "bench" / "triage.py")
+    assert spec and spec.loader
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    res = bench.evaluate(_load("heldout.jsonl"))
+    assert res["urgent_recall"] >= 0.98, res["urgent_recall"]
+    assert res["urgent_precision"] >= 0.85, res["urgent_precision"]
+    assert res["macro_f1"] >= 0.85, res["macro_f1"]
