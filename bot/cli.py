@@ -83,13 +83,16 @@ def db_upgrade(revision: str) -> None:
 
 def channel_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """The three ways to reach a staff member: --whatsapp, --telegram, --simulator."""
-    func = click.option("--simulator", "simulator", help="Simulator address, e.g. sim:kader-sari.")(func)
-    func = click.option("--telegram", "telegram", help="Telegram chat id.")(func)
-    func = click.option("--whatsapp", "whatsapp", help="WhatsApp number in E.164, e.g. +62812...")(func)
+    for flag, help_text in (("--simulator", "Simulator address, e.g. sim:kader-sari."),
+                            ("--telegram", "Telegram chat id."),
+                            ("--whatsapp", "WhatsApp number in E.164, e.g. +62812...")):
+        func = click.option(flag, flag.lstrip("-"), help=help_text)(func)
     return func
 
 
-def pick_address(whatsapp: str | None, telegram: str | None, simulator: str | None) -> ChannelAddress:
+def pick_address(
+    whatsapp: str | None, telegram: str | None, simulator: str | None
+) -> ChannelAddress:
     """Exactly one channel address, validated."""
     given = [(c, a) for c, a in (("whatsapp", whatsapp), ("telegram", telegram),
                                  ("simulator", simulator)) if a]
@@ -166,7 +169,7 @@ def demo_data() -> None:
 
 
 @main.command()
-@click.option("--as", "address", required=True, help="Simulator address to chat as, e.g. sim:ibu-1.")
+@click.option("--as", "address", required=True, help="Simulator address, e.g. sim:ibu-1.")
 def chat(address: str) -> None:
     """Chat with the bot in this terminal, through the simulator channel."""
     from flows.types import Inbound  # noqa: PLC0415

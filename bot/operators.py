@@ -100,7 +100,9 @@ DEMO_STAFF = [
 ]
 
 
-async def load_demo_data(session: AsyncSession, now: datetime, puskesmas: str) -> list[dict[str, Any]]:
+async def load_demo_data(
+    session: AsyncSession, now: datetime, puskesmas: str
+) -> list[dict[str, Any]]:
     """A small puskesmas with two posyandu, three cadres and two health workers (simulator)."""
     place = await ensure_puskesmas(session, puskesmas)
     added = []

@@ -144,7 +144,9 @@ def parse_hour(raw: str) -> int | str | None:
     if _ANY.search(s):
         return "any"
     found = re.search(r"\b(\d{1,2})(?:\s*[.:]\s*(\d{2}))?\s*(am|pm|wib|wita|wit)?\b", s)
-    part = next((hour for word, hour in _PARTS_OF_DAY.items() if re.search(rf"\b{word}\b", s)), None)
+    part = next(
+        (hour for word, hour in _PARTS_OF_DAY.items() if re.search(rf"\b{word}\b", s)), None
+    )
     if found:
         hour = int(found.group(1))
         suffix = found.group(3)

@@ -15,12 +15,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from db.models import Conversation, Identity, InboundMessage, Mother, Outbox, Staff
+
 # the flows register their steps on import
 from flows import cadre, cases, keywords, loss, menu, onboarding, problem  # noqa: F401
 from flows import steps as step_registry
 from flows.context import IDLE, Ctx
 from flows.triage import classify
-from db.models import Conversation, Identity, InboundMessage, Mother, Outbox, Staff
 from flows.types import FlowConfig, HandleResult, Inbound
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,7 @@ async def handle(
             # two first messages from one new address raced to create her identity
             if attempt == 2:
                 raise
-            log.info("retrying message after a concurrent insert", extra={"channel": inbound.channel})
+            log.info("retrying a %s message after a concurrent insert", inbound.channel)
     raise AssertionError("unreachable")
 
 

@@ -208,7 +208,8 @@ def _anchor(ctx: Ctx) -> date:
 async def ask_confirm_date(ctx: Ctx) -> None:
     anchor = _anchor(ctx)
     point = point_for(str(ctx.data["stage"]), anchor, ctx.local_now.date())
-    key = "onboarding.confirm_due" if ctx.data["stage"] == "pregnant" else "onboarding.confirm_birth"
+    pregnant = ctx.data["stage"] == "pregnant"
+    key = "onboarding.confirm_due" if pregnant else "onboarding.confirm_birth"
     ctx.say(key, date=say_date(anchor, ctx.lang), age=say_age(point, ctx.lang),
             options=labels(["ok", "change"], ctx.lang, "onboarding.confirm_choice"))
 
@@ -364,7 +365,7 @@ async def save(ctx: Ctx) -> None:
     ctx.conversation.data = {}
     ctx.idle()
     ctx.say("onboarding.saved")
-    values = {"name": mother.name, "child": ctx.t("common.child"),
+    values: dict[str, object] = {"name": mother.name, "child": ctx.t("common.child"),
               "cadre": _cadre_name(cadre, ctx)}
     for number in (1, 2, 3):
         key = f"welcome.{point.band}.{number}"

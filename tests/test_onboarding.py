@@ -178,9 +178,11 @@ async def test_two_mothers_talking_at_once_each_get_their_own_conversation(
     for line_a, line_b in zip(lines_a, lines_b, strict=True):
         await asyncio.gather(a.send(line_a), b.send(line_b))
     found = {m.name: m for m in await mothers(runtime)}
-    assert found["Ana"].stage == "pregnant" and found["Ana"].cadre.name == "Bu Sari"
+    ana_cadre, bea_cadre = found["Ana"].cadre, found["Bea"].cadre
+    assert ana_cadre is not None and bea_cadre is not None
+    assert found["Ana"].stage == "pregnant" and ana_cadre.name == "Bu Sari"
     assert found["Bea"].stage == "postnatal" and found["Bea"].lang == "en"
-    assert found["Bea"].cadre.name == "Bu Nur"
+    assert bea_cadre.name == "Bu Nur"
 
 
 async def test_a_danger_sign_during_registration_is_an_emergency_not_a_bad_date(
