@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import select
 
 from db.models import Mother, Staff, Tip
+from flows.catalogue import tips_by_key
 from flows.choices import labels, match_choice
 from flows.context import Ctx
 from flows.dates import parse_child_age, parse_date, parse_hour, parse_pregnancy_age
@@ -15,7 +16,6 @@ from flows.describe import say_age, say_date
 from flows.journey import MAX_CHILD_DAYS, journey_point
 from flows.onboarding import LATEST_DUE_DAYS, OVERDUE_DAYS, in_quiet_hours
 from flows.steps import step
-from flows.catalogue import tips_by_key
 
 FLOW = "menu"
 
