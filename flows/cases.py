@@ -201,10 +201,10 @@ def event(session: AsyncSession, case: Case, kind: str, at: datetime,
 # --- alerts --------------------------------------------------------------------------
 
 
-async def staff_conversation(
+async def conversation_of(
     session: AsyncSession, identity: Identity, now: datetime
 ) -> Conversation:
-    """The conversation of a staff member's address (created if she never wrote)."""
+    """The conversation of an address (created when its owner never wrote)."""
     found = (
         await session.scalars(select(Conversation).where(Conversation.identity_id == identity.id))
     ).first()
@@ -270,7 +270,7 @@ async def alert(
                       staff_id=staff.id, case_id=case.id, not_before=when)
     conversation = (
         ctx.conversation if ctx is not None and ctx.identity.id == identity.id
-        else await staff_conversation(session, identity, now)
+        else await conversation_of(session, identity, now)
     )
     conversation.data = {**(conversation.data or {}),
                          "_options": [list(option) for option in options]}
@@ -385,9 +385,11 @@ async def add_to_case(ctx: Ctx, case: Case, text: str) -> None:
     assert ctx.mother is not None
     staff = await ctx.session.get(Staff, case.assignee_id) if case.assignee_id else None
     if staff is not None:
-        await ctx.tell_staff(staff, ui_text("cadre.from_mother", staff.lang, name=ctx.mother.name,
-                                            case=case.id, message=text),
-                             kind="relay", case_id=case.id)
+        row = await ctx.tell_staff(staff, ui_text("cadre.from_mother", staff.lang,
+                                                  name=ctx.mother.name, case=case.id, message=text),
+                                   kind="relay", case_id=case.id)
+        if row is not None:
+            row.not_before = alert_time(case.urgent, ctx.now, ctx.config)
         event(ctx.session, case, "added", ctx.now, staff)
         ctx.say("cases.added", staff=title(staff, ctx.lang))
     else:
@@ -417,6 +419,7 @@ async def relay_from_mother(ctx: Ctx, text: str) -> bool:
     )
     if row is None:
         return False
+    row.not_before = alert_time(case.urgent, ctx.now, ctx.config)  # no pings at night
     event(ctx.session, case, "relayed_to_staff", ctx.now, staff)
     return True
 
@@ -433,9 +436,12 @@ async def pass_on_media(ctx: Ctx) -> bool:
         return False
     media = ctx.inbound.media or "file"
     kind_key = f"cases.media.{media}" if has(f"cases.media.{media}") else "cases.media.file"
-    await ctx.tell_staff(staff, ui_text("cadre.mother_sent_media", staff.lang, name=ctx.mother.name,
-                                        case=case.id, media=ui_text(kind_key, staff.lang)),
-                         kind="relay", case_id=case.id)
+    row = await ctx.tell_staff(staff, ui_text("cadre.mother_sent_media", staff.lang,
+                                              name=ctx.mother.name, case=case.id,
+                                              media=ui_text(kind_key, staff.lang)),
+                               kind="relay", case_id=case.id)
+    if row is not None:
+        row.not_before = alert_time(case.urgent, ctx.now, ctx.config)
     event(ctx.session, case, "media", ctx.now, staff, note=media)
     return True
 
@@ -618,7 +624,7 @@ async def send_followups(session: AsyncSession, now: datetime, config: FlowConfi
         if identity is None:
             continue
         options = followup_options(mother.lang)
-        conversation = await staff_conversation(session, identity, now)
+        conversation = await conversation_of(session, identity, now)
         conversation.flow, conversation.step, conversation.misses = FLOW, "followup", 0
         conversation.data = {**(conversation.data or {}), "followup_case": case.id,
                              "_options": [list(option) for option in options]}
@@ -666,11 +672,19 @@ async def answer_followup(ctx: Ctx, reply: str) -> None:
         else ("not_better" if _NOT_BETTER.search(reply)
               else "better" if _BETTER.search(reply) else None)
     case = await _followup_case(ctx)
-    if picked is None or case is None:
-        if case is None:
-            ctx.idle()
+    if case is None:
+        ctx.idle()
+        return
+    if picked is None:
+        from flows import problem  # noqa: PLC0415  (problem imports cases)
+        from flows.triage import classify  # noqa: PLC0415
+
+        result = classify(reply)
+        if result.label == "none":
+            await ctx.reprompt("cases.followup_reprompt")
             return
-        await ctx.reprompt("cases.followup_reprompt")
+        ctx.forget("followup_case")
+        await problem.report(ctx, reply, result)  # she answered with a (new) problem
         return
     ctx.forget("followup_case")
     ctx.idle()

@@ -53,6 +53,10 @@ async def free_text(ctx: Ctx, text: str, result: TriageResult) -> None:
         return
     if _THANKS.search(text):
         ctx.say("problem.thanks")
+        return
+    case = await cases.latest_unresolved(ctx.session, ctx.mother) if ctx.mother else None
+    if case is not None and case.assignee_id is not None:
+        await cases.add_to_case(ctx, case, text)  # more words about the problem still open
     elif _GREETING.search(text):
         name = ctx.mother.name if ctx.mother is not None else ""
         ctx.say("problem.greeting", name=name)
