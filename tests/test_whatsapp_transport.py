@@ -1,0 +1,120 @@
+"""The WhatsApp sender, through twilio's real async client, against a fake Twilio REST API."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.settings import Settings, load_settings
+from bot.transport import OutgoingMessage, SendError
+from bot.whatsapp.render import MAX_BODY, render
+from bot.whatsapp.transport import WhatsAppTransport
+from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FROM, FakeTwilio, fake_twilio
+
+NUMBER = "+6281234500001"
+
+
+@pytest.fixture
+async def twilio() -> AsyncIterator[FakeTwilio]:
+    async with fake_twilio() as fake:
+        yield fake
+
+
+@pytest.fixture
+def wa_settings(twilio: FakeTwilio) -> Settings:
+    return load_settings(twilio_account_sid=ACCOUNT_SID, twilio_auth_token=AUTH_TOKEN,
+                         twilio_whatsapp_from=FROM, twilio_api_base_url=twilio.base_url,
+                         public_base_url="https://asibot.example.org", _env_file=None)
+
+
+@pytest.fixture
+async def transport(wa_settings: Settings) -> AsyncIterator[WhatsAppTransport]:
+    sender = WhatsAppTransport(wa_settings)
+    yield sender
+    await sender.close()
+
+
+def outgoing(text: str = "Halo Bunda", choices: list[dict[str, str]] | None = None,
+             **extra: object) -> OutgoingMessage:
+    return OutgoingMessage(outbox_id=7, channel="whatsapp", address=NUMBER, text=text,
+                           choices=choices or [], kind="reply", **extra)  # type: ignore[arg-type]
+
+
+async def test_choices_are_numbered_lines_under_the_text(
+        transport: WhatsAppTransport, twilio: FakeTwilio) -> None:
+    sid = await transport.send(outgoing("Apakah Bunda setuju?",
+                                        [{"key": "1", "label": "Ya, setuju"},
+                                         {"key": "2", "label": "Tidak"}]))
+    [sent] = twilio.sent
+    assert sid == sent["Sid"]
+    assert sent["Body"] == "Apakah Bunda setuju?\n\n1. Ya, setuju\n2. Tidak"
+    assert sent["To"] == f"whatsapp:{NUMBER}" and sent["From"] == f"whatsapp:{FROM}"
+    assert sent["StatusCallback"] == "https://asibot.example.org/webhooks/twilio/status"
+
+
+async def test_a_template_goes_through_the_content_api(
+        transport: WhatsAppTransport, twilio: FakeTwilio) -> None:
+    await transport.send(outgoing("tip text", template_sid="HX" + "1" * 32,
+                                  template_vars={"1": "Siti", "2": "pelekatan"}))
+    [sent] = twilio.sent
+    assert sent["ContentSid"] == "HX" + "1" * 32 and "Body" not in sent
+    assert json.loads(sent["ContentVariables"]) == {"1": "Siti", "2": "pelekatan"}
+
+
+async def test_a_long_text_is_split_into_messages_under_1600_characters(
+        transport: WhatsAppTransport, twilio: FakeTwilio) -> None:
+    text = "\n\n".join(["Kalimat tentang ASI eksklusif. " * 30] * 3)
+    await transport.send(outgoing(text, [{"key": "1", "label": "Lanjut"}]))
+    assert len(twilio.sent) == 3
+    assert all(len(m["Body"]) <= MAX_BODY for m in twilio.sent)
+    assert twilio.sent[-1]["Body"].endswith("1. Lanjut")
+
+
+async def test_a_text_too_long_for_four_messages_is_refused_before_sending(
+        transport: WhatsAppTransport, twilio: FakeTwilio) -> None:
+    with pytest.raises(SendError) as raised:
+        await transport.send(outgoing("kata " * 2000))
+    assert raised.value.permanent and raised.value.code == "too_long"
+    assert twilio.sent == []
+
+
+@pytest.mark.parametrize(("code", "permanent", "window_closed"),
+                         [(63016, False, True), (63024, True, False), (20429, False, False),
+                          (21211, True, False), (30001, False, False)])
+async def test_twilio_errors_become_domain_states(
+        transport: WhatsAppTransport, twilio: FakeTwilio, code: int, permanent: bool,
+        window_closed: bool) -> None:
+    twilio.fail(NUMBER, code)
+    with pytest.raises(SendError) as raised:
+        await transport.send(outgoing())
+    assert (raised.value.code, raised.value.permanent, raised.value.window_closed) == (
+        str(code), permanent, window_closed)
+
+
+async def test_an_unreachable_twilio_is_worth_another_try(wa_settings: Settings) -> None:
+    sender = WhatsAppTransport(wa_settings.model_copy(
+        update={"twilio_api_base_url": "http://127.0.0.1:9"}))
+    with pytest.raises(SendError) as raised:
+        await sender.send(outgoing())
+    assert not raised.value.permanent and raised.value.code == "network"
+    await sender.close()
+
+
+async def test_sending_logs_neither_the_number_nor_the_text(
+        transport: WhatsAppTransport, twilio: FakeTwilio, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    logging.getLogger("twilio.http_client").setLevel(logging.WARNING)
+    await transport.send(outgoing("Puting saya lecet"))
+    twilio.fail(NUMBER, 63024)
+    with pytest.raises(SendError):
+        await transport.send(outgoing("Puting saya lecet"))
+    assert "Puting" not in caplog.text and NUMBER not in caplog.text
+    assert NUMBER.lstrip("+") not in caplog.text
+
+
+def test_render_puts_choices_on_the_last_part_only() -> None:
+    parts = render("a" * 1598, [{"key": "1", "label": "Ya"}])
+    assert parts == ["a" * 1598, "1. Ya"]
