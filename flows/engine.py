@@ -21,6 +21,7 @@ from db.models import Conversation, Identity, InboundMessage, Mother, Outbox, St
 from flows import cadre, cases, keywords, loss, menu, onboarding, problem  # noqa: F401
 from flows import steps as step_registry
 from flows.context import IDLE, Ctx
+from flows.reminders import release_held
 from flows.triage import classify
 from flows.types import FlowConfig, HandleResult, Inbound
 
@@ -91,6 +92,8 @@ async def _context(
         session.add(identity)
         await session.flush()
     identity.last_inbound_at = inbound.at
+    if inbound.channel == "whatsapp":  # her 24-hour window is open again
+        await release_held(session, identity, inbound.at)
     conversation = (
         await session.scalars(select(Conversation).where(Conversation.identity_id == identity.id))
     ).first()

@@ -15,6 +15,7 @@ from flows.dates import parse_child_age, parse_date, parse_hour, parse_pregnancy
 from flows.describe import say_age, say_date
 from flows.journey import MAX_CHILD_DAYS, journey_point
 from flows.onboarding import LATEST_DUE_DAYS, OVERDUE_DAYS, in_quiet_hours
+from flows.reminders import plan_reminders
 from flows.steps import step
 
 FLOW = "menu"
@@ -113,6 +114,7 @@ async def answer_birth(ctx: Ctx, reply: str) -> None:
         await ctx.reprompt("onboarding.birth_too_old")
     else:
         record_birth(ctx.mother, born, today)
+        await plan_reminders(ctx.session, ctx.mother, ctx.now)
         ctx.say("menu.birth_saved", date=say_date(born, ctx.lang))
         ctx.idle()
 

@@ -17,6 +17,7 @@ from flows.context import Ctx
 from flows.dates import parse_child_age, parse_date, parse_hour, parse_pregnancy_age
 from flows.describe import say_age, say_date
 from flows.journey import MAX_CHILD_DAYS, point_for
+from flows.reminders import plan_reminders
 from flows.steps import step
 from messages.texts import has
 from messages.texts import text as ui_text
@@ -358,6 +359,7 @@ async def save(ctx: Ctx) -> None:
     ctx.session.add(mother)
     await ctx.session.flush()
     ctx.identity.mother_id = mother.id
+    await plan_reminders(ctx.session, mother, ctx.now)
     consent = await ctx.session.get(Consent, data.get("consent_id"))
     if consent is not None:
         consent.mother_id = mother.id

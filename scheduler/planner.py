@@ -1,0 +1,242 @@
+"""Planning tips: one set-based INSERT .. SELECT per time zone, never a loop over mothers.
+
+A tip is due to a mother on her local date D when it is the newest tip of her
+stage on her journey day (D minus her due or birth date) and not yet stale, or
+when it is a must-deliver tip she missed that is still inside its stale window.
+So after downtime she gets the latest tip she missed and the missed must-deliver
+ones, never a flood; tips skipped that way are never sent later.
+
+The catalogue is small (a few hundred tips) and the number of journey days is
+about a thousand, so the planner expands it in Python into a temporary table
+`plan_due(stage, anchor, lang, tip_key, offset_days, body)`: "a mother at this
+stage whose anchor date is `anchor` is due `tip_key` today". The database then
+joins it to `mothers` by equality on the anchor date (a hash join), and
+`(mother, tip)` keys with ON CONFLICT DO NOTHING make a second planner, or a
+second run, a no-op. Memory in Python does not grow with the number of mothers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Date, String, bindparam, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import Mother
+from db.models import Tip as TipRow
+from db.types import UTCDateTime
+from flows.catalogue import tips_by_key
+from flows.reminders import daytime_from, in_quiet_hours
+from messages.texts import text as ui_text
+from messages.tips import LOCALES
+
+log = logging.getLogger(__name__)
+
+NAME_MARK = "@@NAME@@"  # replaced by the mother's name in SQL
+MOTHER_STAGE = {"pregnancy": "pregnant", "child": "postnatal"}
+
+_COLUMNS = "stage VARCHAR(12), day INTEGER, lang VARCHAR(5), tip_key VARCHAR(80), " \
+    "offset_days INTEGER, body TEXT"
+
+# The mothers due a tip now in one zone, with the tip and her address. {table} is the
+# per-catalogue temporary table; {day} her journey day on the zone's local date.
+_DUE_FROM = """
+FROM mothers m
+JOIN {table} d
+  ON d.stage = m.stage
+ AND d.day = {day}
+ AND d.lang = CASE WHEN m.lang = 'en' THEN 'en' ELSE 'id' END
+{identity_join}
+WHERE m.status = 'active' AND m.tz = :tz AND m.tip_hour IN :hours
+  AND d.offset_days >= m.tips_from_day
+  AND NOT EXISTS (SELECT 1 FROM tip_deliveries td
+                  WHERE td.mother_id = m.id AND td.tip_key = d.tip_key)
+"""
+_ANCHOR = "CASE WHEN m.stage = 'pregnant' THEN m.due_date ELSE m.birth_date END"
+DAY_SQL = {
+    "postgresql": f"(CAST(:today AS DATE) - {_ANCHOR})",
+    "sqlite": f"CAST(julianday(:today) - julianday({_ANCHOR}) AS INTEGER)",
+}
+_IDENTITY_JOIN = """JOIN identities i ON i.id = (
+    SELECT i2.id FROM identities i2 WHERE i2.mother_id = m.id
+    ORDER BY i2.last_inbound_at DESC NULLS LAST, i2.id LIMIT 1)"""
+
+_INSERT_OUTBOX = (
+    "INSERT INTO outbox (channel, address, mother_id, kind, text, choices, dedupe_key, status,"
+    " attempts, not_before, created_at)"
+    " SELECT i.channel, i.address, m.id, 'tip', REPLACE(d.body, :mark, m.name), '[]',"
+    " 'tip:' || m.id || ':' || d.tip_key, 'pending', 0, :not_before, :now"
+    + _DUE_FROM.replace("{identity_join}", _IDENTITY_JOIN)
+    + " ON CONFLICT (dedupe_key) DO NOTHING"
+)
+_INSERT_DELIVERIES = (
+    "INSERT INTO tip_deliveries (mother_id, tip_key, planned_at) SELECT m.id, d.tip_key, :now"
+    + _DUE_FROM.replace("{identity_join}", "")
+    + " ON CONFLICT (mother_id, tip_key) DO NOTHING"
+)
+
+
+def planning_sql(dialect: str, table: str) -> tuple[str, str]:
+    """The two INSERT .. SELECT statements (outbox rows, then the (mother, tip) keys)."""
+    day = DAY_SQL["postgresql" if dialect == "postgresql" else "sqlite"]
+    return tuple(  # type: ignore[return-value]
+        sql.replace("{table}", table).replace("{day}", day)
+        for sql in (_INSERT_OUTBOX, _INSERT_DELIVERIES))
+
+
+@dataclass(frozen=True)
+class CatalogueTip:
+    """What the planner needs of a tip."""
+
+    key: str
+    stage: str
+    offset_days: int
+    must_deliver: bool
+    stale_after_days: int
+
+
+def due_days(tips: Sequence[CatalogueTip]) -> dict[str, dict[int, list[str]]]:
+    """Per stage, journey day -> the tips due on that day (newest tip, missed must-deliver)."""
+    result: dict[str, dict[int, list[str]]] = {}
+    for stage in MOTHER_STAGE:
+        mine = sorted((t for t in tips if t.stage == stage), key=lambda t: (t.offset_days, t.key))
+        if not mine:
+            continue
+        days: dict[int, list[str]] = {}
+        last_day = max(t.offset_days + t.stale_after_days for t in mine)
+        index = -1
+        for day in range(mine[0].offset_days, last_day + 1):
+            while index + 1 < len(mine) and mine[index + 1].offset_days <= day:
+                index += 1
+            newest = mine[index]
+            keys = [newest.key] if day - newest.offset_days <= newest.stale_after_days else []
+            for tip in mine[: index + 1]:
+                if (tip.must_deliver and tip.key not in keys
+                        and day - tip.offset_days <= tip.stale_after_days):
+                    keys.append(tip.key)
+            if keys:
+                days[day] = keys
+        result[stage] = days
+    return result
+
+
+def effective_hour(hour: int, quiet_start: int, quiet_end: int) -> int:
+    """Her tip hour, or the end of the quiet hours when she chose an hour inside them."""
+    return quiet_end if in_quiet_hours(hour, quiet_start, quiet_end) else hour
+
+
+def hours_due(local_hour: int, quiet_start: int, quiet_end: int) -> list[int]:
+    """The tip hours whose time has come by `local_hour` on the local day."""
+    return [h for h in range(24) if effective_hour(h, quiet_start, quiet_end) <= local_hour]
+
+
+def send_from(now: datetime, zone: ZoneInfo, quiet_start: int, quiet_end: int) -> datetime:
+    """Now, or the end of the quiet hours now falls in (a tip planned late waits for morning)."""
+    return daytime_from(now, zone, quiet_start, quiet_end)
+
+
+async def catalogue(session: AsyncSession) -> list[CatalogueTip]:
+    """The schedule from the `tips` table (synced from messages/ at start)."""
+    rows = (await session.scalars(select(TipRow))).all()
+    return [CatalogueTip(r.key, r.stage, r.offset_days, r.must_deliver, r.stale_after_days)
+            for r in rows]
+
+
+def due_rows(days: dict[str, dict[int, list[str]]]) -> list[dict[str, object]]:
+    """The rows of the due table: tip bodies per journey day, the name left to SQL."""
+    texts = tips_by_key()
+    rows: list[dict[str, object]] = []
+    for stage, by_day in days.items():
+        for day, keys in by_day.items():
+            for key in keys:
+                tip = texts.get(key)
+                if tip is None:
+                    continue
+                for lang in LOCALES:
+                    body = tip.render(lang, name=NAME_MARK, child=ui_text("common.child", lang))
+                    rows.append({"stage": MOTHER_STAGE[stage], "day": day, "lang": lang,
+                                 "tip_key": key, "offset_days": tip.offset_days, "body": body})
+    return rows
+
+
+def table_for(rows: list[dict[str, object]]) -> str:
+    """A temporary table name that changes whenever the catalogue's schedule or words do."""
+    digest = hashlib.sha1(repr(sorted(tuple(sorted(r.items())) for r in rows)).encode())
+    return f"plan_due_{digest.hexdigest()[:12]}"
+
+
+async def load_due_table(session: AsyncSession, rows: list[dict[str, object]]) -> str:
+    """Create and fill this connection's due table once (it lives as long as the connection)."""
+    table = table_for(rows)
+    await session.execute(text(f"CREATE TEMPORARY TABLE IF NOT EXISTS {table} ({_COLUMNS})"))
+    if (await session.execute(text(f"SELECT 1 FROM {table} LIMIT 1"))).first() is None:
+        insert = text(f"INSERT INTO {table} (stage, day, lang, tip_key, offset_days, body) "
+                      "VALUES (:stage, :day, :lang, :tip_key, :offset_days, :body)")
+        for start in range(0, len(rows), 2000):
+            await session.execute(insert, rows[start:start + 2000])
+    return table
+
+
+@lru_cache(maxsize=4)
+def _cached_rows(tips: tuple[CatalogueTip, ...]) -> list[dict[str, object]]:
+    return due_rows(due_days(tips))
+
+
+@dataclass
+class PlanResult:
+    """What one planning pass did."""
+
+    tips: int = 0
+    zones: int = 0
+
+
+async def plan_tips(
+    session: AsyncSession,
+    now: datetime,
+    *,
+    quiet_start: int = 21,
+    quiet_end: int = 6,
+    zones: Sequence[str] | None = None,
+) -> PlanResult:
+    """Plan every tip due by now in every zone; returns how many outbox rows were added."""
+    result = PlanResult()
+    tips = await catalogue(session)
+    if not tips:
+        return result
+    rows = _cached_rows(tuple(tips))
+    if zones is None:
+        zones = list((await session.scalars(
+            select(Mother.tz).where(Mother.status == "active").distinct())).all())
+    table = await load_due_table(session, rows)
+    dialect = session.bind.dialect.name
+    outbox_text, deliveries_text = planning_sql(dialect, table)
+    today_type = Date() if dialect == "postgresql" else String()
+    outbox_sql = text(outbox_text).bindparams(
+        bindparam("hours", expanding=True), bindparam("not_before", type_=UTCDateTime()),
+        bindparam("now", type_=UTCDateTime()), bindparam("today", type_=today_type))
+    deliveries_sql = text(deliveries_text).bindparams(
+        bindparam("hours", expanding=True), bindparam("now", type_=UTCDateTime()),
+        bindparam("today", type_=today_type))
+    for tz in zones:
+        zone = ZoneInfo(tz)
+        local = now.astimezone(zone)
+        hours = hours_due(local.hour, quiet_start, quiet_end)
+        if not hours:
+            continue
+        today: object = local.date() if dialect == "postgresql" else local.date().isoformat()
+        params = {"tz": tz, "hours": hours, "now": now, "mark": NAME_MARK, "today": today,
+                  "not_before": send_from(now, zone, quiet_start, quiet_end)}
+        added = await session.execute(outbox_sql, params)
+        await session.execute(deliveries_sql, {k: params[k] for k in ("tz", "hours", "now",
+                                                                      "today")})
+        result.tips += max(getattr(added, "rowcount", 0) or 0, 0)
+        result.zones += 1
+    if result.tips:
+        log.info("tips planned", extra={"tips": result.tips, "zones": result.zones})
+    return result
