@@ -159,6 +159,7 @@ async def _reply(ctx: Ctx, staff: Staff, case_id: int | None, text: str) -> None
     case, mother = found
     mine = case.status == cases.TAKEN and case.assignee_id == staff.id
     if not mine and not await _take(ctx, staff, case.id):
+        ctx.forget(REPLY_CASE)  # the thread ended elsewhere: leave reply mode
         return
     await cases.relay_to_mother(ctx, staff, case, mother, text)
     ctx.remember(**{REPLY_CASE: case.id})
