@@ -11,9 +11,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from bot.dashboard import routes as dashboard_routes
 from bot.runtime import Runtime, build_runtime
 from bot.settings import Settings, get_settings
 from bot.simulator import routes as simulator_routes
+from bot.telegram.polling import running as telegram_running
+from bot.telegram.routes import routes as telegram_routes
+from bot.whatsapp.routes import routes as whatsapp_routes
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +47,10 @@ def create_app(
     """Build the app; `background=False` leaves the scheduler and Telegram polling off (tests)."""
     settings = settings or (runtime.settings if runtime else get_settings())
     routes: list[BaseRoute] = [Route("/healthz", healthz), Route("/", home)]
+    routes += dashboard_routes.routes
     if settings.simulator_enabled:
         routes += simulator_routes.routes
+    routes += telegram_routes(settings) + whatsapp_routes(settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -54,6 +60,8 @@ def create_app(
         async with contextlib.AsyncExitStack() as stack:
             if background and settings.scheduler_enabled:
                 await stack.enter_async_context(background_work(own))
+            if background:  # Telegram polling, or registering our webhook
+                await stack.enter_async_context(telegram_running(own))
             yield
         if runtime is None:
             await own.close()

@@ -200,5 +200,31 @@ def chat(address: str) -> None:
     with_runtime(work)
 
 
+@main.group()
+def dashboard() -> None:
+    """The health workers' web dashboard."""
+
+
+@dashboard.command("link")
+@click.option("--code", required=True, help="The health worker's invite code.")
+@click.option("--days", default=30, show_default=True, help="How long the link works.")
+def dashboard_link(code: str, days: int) -> None:
+    """Print a sign-in link for a midwife or nutritionist."""
+    from sqlalchemy import func, select  # noqa: PLC0415
+
+    from bot.dashboard.auth import login_link  # noqa: PLC0415
+    from db.models import Staff  # noqa: PLC0415
+
+    async def work(runtime: Runtime) -> str:
+        async with runtime.sessions() as session:
+            staff = (await session.scalars(
+                select(Staff).where(func.upper(Staff.invite_code) == code.upper()))).first()
+        if staff is None or not staff.is_health_worker:
+            raise click.ClickException("no midwife or nutritionist has that code")
+        return login_link(runtime.settings, staff.id, runtime.clock.now(), days)
+
+    click.echo(with_runtime(work))
+
+
 main.add_command(content)
 main.add_command(triage)

@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     telegram_rate_per_chat_seconds: float = Field(1.0, ge=0)
     whatsapp_rate_per_second: float = Field(80.0, gt=0)
 
+    dashboard_secret: str = ""
+
     scheduler_enabled: bool = True
     simulator_enabled: bool = True
     max_body_bytes: int = Field(64 * 1024, ge=1024)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -80,7 +81,7 @@ class Ctx:
         return ui_text(key, self.lang, **values)
 
     def say(
-        self, key: str, *, options: list[tuple[str, str]] | None = None, **values: object
+        self, key: str, *, options: list[tuple[str, str]] | None = None, **values: Any
     ) -> Outbox:
         """Reply with the text `key`; `options` are (key, label) choices she may pick from."""
         return self.say_text(self.t(key, **values), options=options)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -367,7 +368,7 @@ async def save(ctx: Ctx) -> None:
     ctx.conversation.data = {}
     ctx.idle()
     ctx.say("onboarding.saved")
-    values: dict[str, object] = {"name": mother.name, "child": ctx.t("common.child"),
+    values: dict[str, Any] = {"name": mother.name, "child": ctx.t("common.child"),
               "cadre": _cadre_name(cadre, ctx)}
     for number in (1, 2, 3):
         key = f"welcome.{point.band}.{number}"
