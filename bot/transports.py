@@ -13,10 +13,12 @@ def build_transports(settings: Settings) -> dict[str, Transport]:
     if settings.simulator_enabled:
         transports["simulator"] = SimulatorTransport()
     # --- channel adapters: add telegram and whatsapp here -----------------------------
-    # if settings.telegram_bot_token:
-    #     from bot.telegram.transport import TelegramTransport
-    #     transports["telegram"] = TelegramTransport(settings)
-    # if settings.twilio_account_sid:
-    #     from bot.whatsapp.transport import WhatsAppTransport
-    #     transports["whatsapp"] = WhatsAppTransport(settings)
+    if settings.telegram_bot_token:
+        from bot.telegram.transport import TelegramTransport  # noqa: PLC0415
+
+        transports["telegram"] = TelegramTransport(settings)
+    if settings.twilio_account_sid and settings.twilio_auth_token:
+        from bot.whatsapp.transport import WhatsAppTransport  # noqa: PLC0415
+
+        transports["whatsapp"] = WhatsAppTransport(settings)
     return transports

@@ -19,10 +19,15 @@ from typing import Any
 
 import httpx
 import uvicorn
+from sqlalchemy import select
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+
+from bot.runtime import Runtime
+from bot.transport import OutgoingMessage, SendError, Transport
+from db.models import Outbox
 
 TOKEN = "123456:TEST-token-abcdefghijklmnop"
 BOT = {"id": 123456, "is_bot": True, "first_name": "Sahabat ASI", "username": "sahabat_asi_bot",
@@ -33,14 +38,21 @@ _JSON_PARAMS = {"chat_id", "reply_markup", "allowed_updates", "offset", "limit",
                 "commands", "max_connections", "drop_pending_updates", "show_alert"}
 
 
-@contextlib.asynccontextmanager
-async def serving(app: Any) -> AsyncIterator[str]:
-    """Run an ASGI app with uvicorn on a free 127.0.0.1 port; yields its base URL."""
+def bound_socket() -> socket.socket:
+    """A socket bound to a free 127.0.0.1 port (so a URL can be known before serving)."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
+    return sock
+
+
+@contextlib.asynccontextmanager
+async def serving(app: Any, sock: socket.socket | None = None,
+                  lifespan: str = "off") -> AsyncIterator[str]:
+    """Run an ASGI app with uvicorn on 127.0.0.1 in this loop; yields its base URL."""
+    sock = sock or bound_socket()
     port = sock.getsockname()[1]
-    config = uvicorn.Config(app, log_level="warning", lifespan="off",
+    config = uvicorn.Config(app, log_level="warning", lifespan=lifespan,
                             timeout_graceful_shutdown=1)
     server = uvicorn.Server(config)
     server.capture_signals = contextlib.nullcontext  # type: ignore[method-assign,assignment]
@@ -55,6 +67,26 @@ async def serving(app: Any) -> AsyncIterator[str]:
         server.should_exit = True
         await task
         sock.close()
+
+
+async def deliver_outbox(runtime: Runtime, transports: dict[str, Transport]) -> int:
+    """Send every due pending row of the given channels once (a stand-in delivery loop)."""
+    now = runtime.clock.now()
+    async with runtime.sessions() as session, session.begin():
+        rows = (await session.scalars(
+            select(Outbox).where(Outbox.status == "pending", Outbox.not_before <= now,
+                                 Outbox.channel.in_(list(transports)))
+            .order_by(Outbox.id))).all()
+        for row in rows:
+            message = OutgoingMessage(outbox_id=row.id, channel=row.channel,
+                                      address=row.address, text=row.text,
+                                      choices=list(row.choices or []), kind=row.kind)
+            try:
+                row.provider_msg_id = await transports[row.channel].send(message)
+                row.status, row.sent_at = "sent", now
+            except SendError as exc:
+                row.status, row.error_code = "failed", exc.code
+    return len(rows)
 
 
 def user(chat_id: int, name: str = "Siti") -> dict[str, Any]:

@@ -1,0 +1,230 @@
+"""Telegram in webhook mode: the real app on uvicorn, PTB talking to a fake Bot API.
+
+The fake Bot API posts updates to the webhook the app registered (with its secret
+token), and the senders deliver the outbox to the fake through python-telegram-bot
+and twilio's client.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+
+from bot.app import create_app
+from bot.logging import setup_logging
+from bot.operators import ChannelAddress, add_staff
+from bot.runtime import Runtime
+from bot.telegram.routes import PATH, SECRET_HEADER, webhook_secret
+from bot.telegram.transport import TelegramTransport
+from bot.whatsapp.transport import WhatsAppTransport
+from db.models import InboundMessage, Mother, Outbox
+from scheduler.planner import plan_tips
+from tests.fake_telegram import (
+    TOKEN,
+    FakeTelegram,
+    bound_socket,
+    deliver_outbox,
+    fake_telegram,
+    serving,
+)
+from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FROM, FakeTwilio, fake_twilio
+
+MOTHER = 700100200
+CADRE_WA = "+6281299990001"
+
+
+@dataclasses.dataclass
+class Deployment:
+    """The app on a real port, its fakes, and the senders."""
+
+    runtime: Runtime
+    url: str
+    telegram: FakeTelegram
+    twilio: FakeTwilio
+    transports: dict[str, Any]
+
+    async def deliver(self) -> int:
+        return await deliver_outbox(self.runtime, self.transports)
+
+    async def say(self, text: str | None = None, press: str | None = None,
+                  **content: Any) -> list[str]:
+        """She writes (or presses a button); returns what the bot then sent her."""
+        before = len(self.telegram.texts_to(MOTHER))
+        update = (self.telegram.press_update(MOTHER, press) if press is not None
+                  else self.telegram.message_update(MOTHER, text, **content))
+        response = await self.telegram.deliver(update)
+        assert response is not None and response.status_code == 200, response
+        await self.deliver()
+        return self.telegram.texts_to(MOTHER)[before:]
+
+
+@pytest.fixture
+async def deployment(runtime: Runtime, demo: Any) -> AsyncIterator[Deployment]:
+    async with fake_telegram() as telegram, fake_twilio() as twilio:
+        sock = bound_socket()
+        public = f"http://127.0.0.1:{sock.getsockname()[1]}"
+        settings = runtime.settings.model_copy(update={
+            "telegram_bot_token": TOKEN, "telegram_api_base_url": telegram.base_url + "/bot",
+            "public_base_url": public, "twilio_account_sid": ACCOUNT_SID,
+            "twilio_auth_token": AUTH_TOKEN, "twilio_whatsapp_from": FROM,
+            "twilio_api_base_url": twilio.base_url})
+        own = dataclasses.replace(runtime, settings=settings)
+        async with own.sessions() as session, session.begin():
+            await add_staff(session, name="Bu Ani", role="cadre", posyandu="Posyandu Kenanga",
+                            code="KENANGA1", address=ChannelAddress("whatsapp", CADRE_WA),
+                            now=own.clock.now())
+        transports = {"telegram": TelegramTransport(settings),
+                      "whatsapp": WhatsAppTransport(settings)}
+        app = create_app(runtime=own, background=True)
+        async with serving(app, sock, lifespan="on") as url:
+            for _ in range(200):
+                if telegram.webhook:
+                    break
+                await __import__("asyncio").sleep(0.02)
+            yield Deployment(own, url, telegram, twilio, transports)
+        for sender in transports.values():
+            await sender.close()
+
+
+async def register(d: Deployment) -> None:
+    consent = await d.say("/start KENANGA1")
+    assert any("Bu Ani" in text for text in consent)
+    await d.say(press="1")  # consent
+    await d.say(press="1")  # Bahasa Indonesia
+    await d.say("nama saya siti")
+    await d.say("udh lahir")
+    await d.say("3 minggu yg lalu")
+    await d.say(press="1")  # betul
+    await d.say("pagi aja")
+    saved = await d.say(press="1")  # simpan
+    assert saved and saved[0].startswith("Tersimpan")
+
+
+async def test_the_app_registers_its_webhook_with_a_secret_token(deployment: Deployment) -> None:
+    hook = deployment.telegram.webhook
+    assert hook["url"] == deployment.url + PATH
+    assert hook["secret_token"] == webhook_secret(deployment.runtime.settings)
+    assert hook["allowed_updates"] == ["message", "callback_query"]
+    assert {c["command"] for c in deployment.telegram.commands} == {"menu", "help", "stop"}
+
+
+async def test_mother_registers_on_telegram_gets_tips_and_her_whatsapp_cadre_is_alerted(
+        deployment: Deployment) -> None:
+    d = deployment
+    await register(d)
+    # every button press was acknowledged in the webhook's answer, so the spinner stopped
+    assert len(d.telegram.answered) == 4
+    assert d.twilio.bodies_to(CADRE_WA), "her cadre hears of a new mother on WhatsApp"
+    keyboards = [m["reply_markup"] for m in d.telegram.sent if m["reply_markup"]]
+    assert keyboards and all(len(b["callback_data"].encode()) <= 64
+                             for k in keyboards for [b] in k["inline_keyboard"])
+    async with d.runtime.sessions() as session:
+        [siti] = (await session.scalars(select(Mother))).all()
+        assert siti.name == "Siti" and siti.cadre is not None and siti.cadre.name == "Bu Ani"
+
+    before = len(d.telegram.sent)
+    d.runtime.clock.advance(timedelta(hours=22))  # 08:00 in Jakarta the next morning
+    for _ in range(8):  # a week of mornings: the weekly tip comes
+        async with d.runtime.sessions() as session, session.begin():
+            await plan_tips(session, d.runtime.clock.now())
+        await d.deliver()
+        d.runtime.clock.advance(timedelta(days=1))
+    async with d.runtime.sessions() as session:
+        kinds = (await session.scalars(select(Outbox.kind).where(
+            Outbox.channel == "telegram", Outbox.status == "sent"))).all()
+    assert "tip" in kinds and len(d.telegram.sent) > before, "tips reach her on Telegram"
+
+    alerts = len(d.twilio.bodies_to(CADRE_WA))
+    answer = await d.say("puting saya lecet dan berdarah")
+    assert answer, "she gets first guidance at once"
+    assert len(d.twilio.bodies_to(CADRE_WA)) > alerts, "and Bu Ani an alert on WhatsApp"
+
+
+async def test_commands_map_to_the_engines_words(deployment: Deployment) -> None:
+    await register(deployment)
+    menu = await deployment.say("/menu")
+    assert menu and any(m["reply_markup"] for m in deployment.telegram.sent[-len(menu):])
+    assert await deployment.say("/help@sahabat_asi_bot")
+
+
+async def test_a_photo_is_answered_kindly(deployment: Deployment) -> None:
+    await register(deployment)
+    photo = [{"file_id": "AgAD", "file_unique_id": "u1", "width": 90, "height": 90}]
+    answer = await deployment.say(photo=photo)
+    assert answer, "a photo gets a kind answer"
+
+
+async def _count(runtime: Runtime, model: Any) -> int:
+    async with runtime.sessions() as session:
+        return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+async def test_a_wrong_or_missing_secret_token_is_refused_and_nothing_is_stored(
+        deployment: Deployment) -> None:
+    update = deployment.telegram.message_update(MOTHER, "halo")
+    async with httpx.AsyncClient(base_url=deployment.url) as http:
+        wrong = await http.post(PATH, json=update, headers={SECRET_HEADER: "nope"})
+        missing = await http.post(PATH, json=update)
+    assert (wrong.status_code, missing.status_code) == (403, 403)
+    assert await _count(deployment.runtime, InboundMessage) == 0
+
+
+async def test_bad_input_is_answered_clearly_never_with_a_500(deployment: Deployment) -> None:
+    d = deployment
+    secret = {SECRET_HEADER: webhook_secret(d.runtime.settings)}
+    limit = d.runtime.settings.max_body_bytes
+    async with httpx.AsyncClient(base_url=d.url) as http:
+        async def post(body: bytes) -> int:
+            response = await http.post(PATH, content=body, headers={
+                **secret, "content-type": "application/json"})
+            return response.status_code
+
+        assert await post(b"{not json") == 400
+        assert await post(b"\xff\xfe\xfa") == 400
+        assert await post(b"[1, 2]") == 400
+        assert await post(b'{"update_id": 1, "message": 5}') == 200  # unreadable: not retried
+        assert await post(json.dumps({"update_id": 9, "poll": {"id": "p"}}).encode()) == 200
+        assert await post(b'{"update_id": 1, "x": "' + b"a" * limit + b'"}') == 413
+    edited = d.telegram.message_update(MOTHER, "halo")
+    edited["edited_message"] = edited.pop("message")
+    group = d.telegram.message_update(MOTHER, "halo", chat={"id": -100, "type": "group",
+                                                            "title": "Posyandu"})
+    for update in (edited, group):
+        response = await d.telegram.deliver(update)
+        assert response is not None and response.status_code == 200
+    assert await _count(d.runtime, InboundMessage) == 0, "edits and groups are not replayed"
+
+
+async def test_a_retried_update_is_answered_and_not_run_twice(deployment: Deployment) -> None:
+    update = deployment.telegram.message_update(MOTHER, "/start KENANGA1")
+    for _ in range(2):
+        response = await deployment.telegram.deliver(update)
+        assert response is not None and response.status_code == 200
+    assert await _count(deployment.runtime, InboundMessage) == 1
+    async with deployment.runtime.sessions() as session:
+        replies = await session.scalar(select(func.count()).select_from(Outbox).where(
+            Outbox.channel == "telegram"))
+    assert replies == 1
+
+
+async def test_webhook_logs_carry_neither_her_text_nor_her_chat(
+        deployment: Deployment, caplog: pytest.LogCaptureFixture) -> None:
+    setup_logging("INFO")  # as `asibot serve` does: vendor loggers held at WARNING
+    caplog.set_level(logging.INFO)
+    caplog.set_level(logging.DEBUG, logger="bot")
+    await deployment.say("/start KENANGA1")
+    await deployment.say(press="1")
+    await deployment.say(press="1")
+    await deployment.say("nama saya Kartini Rahayu")
+    await deployment.telegram.deliver({"update_id": 77, "message": 5})
+    assert caplog.records, "the webhook does log"
+    assert "Kartini" not in caplog.text and str(MOTHER) not in caplog.text
+    assert TOKEN not in caplog.text and CADRE_WA not in caplog.text
