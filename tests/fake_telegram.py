@@ -15,7 +15,7 @@ import json
 import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 import uvicorn
@@ -48,7 +48,7 @@ def bound_socket() -> socket.socket:
 
 @contextlib.asynccontextmanager
 async def serving(app: Any, sock: socket.socket | None = None,
-                  lifespan: str = "off") -> AsyncIterator[str]:
+                  lifespan: Literal["auto", "on", "off"] = "off") -> AsyncIterator[str]:
     """Run an ASGI app with uvicorn on 127.0.0.1 in this loop; yields its base URL."""
     sock = sock or bound_socket()
     port = sock.getsockname()[1]

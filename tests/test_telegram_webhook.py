@@ -24,8 +24,10 @@ from bot.operators import ChannelAddress, add_staff
 from bot.runtime import Runtime
 from bot.telegram.routes import PATH, SECRET_HEADER, webhook_secret
 from bot.telegram.transport import TelegramTransport
+from bot.transport import Transport
 from bot.whatsapp.transport import WhatsAppTransport
 from db.models import InboundMessage, Mother, Outbox
+from scheduler.clock import FakeClock
 from scheduler.planner import plan_tips
 from tests.fake_telegram import (
     TOKEN,
@@ -49,7 +51,12 @@ class Deployment:
     url: str
     telegram: FakeTelegram
     twilio: FakeTwilio
-    transports: dict[str, Any]
+    transports: dict[str, Transport]
+
+    @property
+    def clock(self) -> FakeClock:
+        assert isinstance(self.runtime.clock, FakeClock)
+        return self.runtime.clock
 
     async def deliver(self) -> int:
         return await deliver_outbox(self.runtime, self.transports)
@@ -81,7 +88,7 @@ async def deployment(runtime: Runtime, demo: Any) -> AsyncIterator[Deployment]:
             await add_staff(session, name="Bu Ani", role="cadre", posyandu="Posyandu Kenanga",
                             code="KENANGA1", address=ChannelAddress("whatsapp", CADRE_WA),
                             now=own.clock.now())
-        transports = {"telegram": TelegramTransport(settings),
+        transports: dict[str, Transport] = {"telegram": TelegramTransport(settings),
                       "whatsapp": WhatsAppTransport(settings)}
         app = create_app(runtime=own, background=True)
         async with serving(app, sock, lifespan="on") as url:
@@ -131,12 +138,12 @@ async def test_mother_registers_on_telegram_gets_tips_and_her_whatsapp_cadre_is_
         assert siti.name == "Siti" and siti.cadre is not None and siti.cadre.name == "Bu Ani"
 
     before = len(d.telegram.sent)
-    d.runtime.clock.advance(timedelta(hours=22))  # 08:00 in Jakarta the next morning
+    d.clock.advance(timedelta(hours=22))  # 08:00 in Jakarta the next morning
     for _ in range(8):  # a week of mornings: the weekly tip comes
         async with d.runtime.sessions() as session, session.begin():
             await plan_tips(session, d.runtime.clock.now())
         await d.deliver()
-        d.runtime.clock.advance(timedelta(days=1))
+        d.clock.advance(timedelta(days=1))
     async with d.runtime.sessions() as session:
         kinds = (await session.scalars(select(Outbox.kind).where(
             Outbox.channel == "telegram", Outbox.status == "sent"))).all()

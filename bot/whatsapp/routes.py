@@ -12,6 +12,8 @@ from __future__ import annotations
 import logging
 from urllib.parse import parse_qsl
 
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -20,6 +22,7 @@ from twilio.request_validator import RequestValidator, get_signature_algorithm
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.webhooks import BodyTooLarge, bad_request, forbidden, read_body, too_large
+from db.models import Outbox
 from flows.types import Inbound
 
 log = logging.getLogger(__name__)
@@ -31,6 +34,7 @@ EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 PREFIX = "whatsapp:"
 STATUSES = {"queued", "accepted", "scheduled", "sending", "sent", "delivered", "read",
             "failed", "undelivered", "canceled", "receiving", "received"}
+WINDOW_CLOSED = "63016"
 # Twilio's OptOutType, as the words our engine honours on every channel
 OPT_OUT = {"STOP": "STOP", "START": "START"}
 
@@ -150,16 +154,34 @@ async def whatsapp_status(request: Request) -> Response:
         log.warning("twilio status refused: no MessageSid or an unknown MessageStatus")
         return bad_request("need MessageSid and a known MessageStatus")
     error_code = (form.get("ErrorCode") or "").strip()[:20] or None
-    from scheduler.delivery import record_status  # noqa: PLC0415  (scheduler owns the rules)
+    from scheduler.delivery import record_status  # noqa: PLC0415  (the scheduler owns the rules)
 
     try:
         async with runtime.sessions() as session, session.begin():
-            await record_status(session, sid, status, error_code, runtime.clock.now())
+            if error_code == WINDOW_CLOSED and status in ("failed", "undelivered"):
+                await hold_for_window(session, sid)
+            else:
+                await record_status(session, sid, status, error_code, runtime.clock.now())
     except Exception as exc:  # noqa: BLE001  (logged by type only)
         log.error("twilio status failed (%s)", type(exc).__name__)
         return PlainTextResponse("internal error", status_code=500)
     log.info("twilio status recorded", extra={"status": status, "error_code": error_code})
     return Response(status_code=204)
+
+
+async def hold_for_window(session: AsyncSession, sid: str) -> bool:
+    """63016: she is outside the 24-hour window. Not her failure: the row waits, held, for a
+    template or her next message (the engine releases held rows when she writes), exactly as
+    when the window is found shut at sending. A row already delivered does not move back."""
+    from scheduler.delivery import RANK  # noqa: PLC0415
+
+    not_yet_delivered = [name for name, rank in RANK.items() if rank < RANK["delivered"]]
+    result = await session.execute(
+        update(Outbox).where(Outbox.provider_msg_id == sid,
+                             Outbox.status.in_(not_yet_delivered))
+        .values(status="held", error_code=WINDOW_CLOSED, error="24-hour window closed")
+        .execution_options(synchronize_session=False))
+    return getattr(result, "rowcount", 0) > 0
 
 
 def routes(settings: Settings) -> list[BaseRoute]:
