@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import click
 
 from bot.cli_content import content
+from bot.cli_invite import invite
 from bot.cli_triage import triage
 from bot.logging import setup_logging
 from bot.operators import ChannelAddress, OperatorError, add_staff, load_demo_data
@@ -226,5 +227,6 @@ def dashboard_link(code: str, days: int) -> None:
     click.echo(with_runtime(work))
 
 
+cadre.add_command(invite)
 main.add_command(content)
 main.add_command(triage)
