@@ -61,7 +61,7 @@ def _centered(draw: ImageDraw.ImageDraw, y: int, text: str, size: int) -> int:
     font = ImageFont.load_default(size=size)
     left, top, right, bottom = draw.textbbox((0, 0), text, font=font)
     draw.text(((WIDTH - (right - left)) // 2, y), text, fill=0, font=font)
-    return y + (bottom - top) + size // 2
+    return int(y + (bottom - top) + size // 2)
 
 
 def invite_page(links: list[InviteLink], title: str, subtitle: str,

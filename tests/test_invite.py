@@ -41,7 +41,9 @@ def qr_matches(page: Image.Image, box: tuple[int, int, int, int], url: str) -> b
         for c, dark in enumerate(row):
             x = int(left + (c + 4.5) * scale)
             y = int(top + (r + 4.5) * scale)
-            if (page.getpixel((x, y)) < 128) != bool(dark):
+            pixel = page.getpixel((x, y))
+            assert isinstance(pixel, int)
+            if (pixel < 128) != bool(dark):
                 return False
     return True
 
