@@ -108,8 +108,56 @@ _JAUNDICE_TIME = re.compile(
     r"lebih dari (?:2 minggu|14 hari)|14 hari|dari lahir)\b"
 )
 _PREG_CTX = frozenset({"hamil", "kandungan", "janin"})
+_PREG_EXTRA = frozenset({"ketuban", "trimester", "hpl", "usg"})
+_PREG_WEEKS = re.compile(r"\b(?:[2-3]\d|4[0-2]) minggu\b")
+_BABY_AGE = re.compile(r"\b(?:bayi|anak|umur|usia) (?:umur |usia )?\d+ minggu\b")
+_POSTPARTUM = frozenset({"nifas", "lahiran", "sc", "caesar", "sesar", "jahitan", "pembalut"})
+_CONV_WORDS = re.compile(r"\b(?:kejang|step|sawan|mendelik|kelojotan|kelonjotan|fit)\b")
+_MINIMISERS = frozenset({"cuma", "hanya", "just", "only", "cuman", "sekedar"})
 _NO_BLEED_CTX = frozenset({"bab", "diare", "pusar", "puting", "mata", "hidung", "gusi"})
 _HIGH = frozenset({"tinggi", "high", "hebat", "bgt"})
+
+
+def _rule_keys(pattern: str) -> frozenset[str] | None:
+    """Index keys of a rule: the first <= 4 letters of each literal word in its pattern.
+
+    A match always contains a token that starts with one of its literal words, so a rule
+    need only run when one of the message's token prefixes is a key.  None: always run.
+    """
+    bare = re.sub(r"[a-z]\?", "", pattern)  # optional letters
+    bare = re.sub(r"\\[a-zA-Z]|\[[^\]]*\]|\{[^}]*\}|\(\?[:=!<]*", " ", bare)
+    words = re.findall(r"[a-z]+", bare)
+    if not words:
+        return None
+    return frozenset(w[:4] for w in words)
+
+
+def _build_index() -> tuple[dict[str, tuple[int, ...]], tuple[int, ...]]:
+    by_key: dict[str, list[int]] = {}
+    always: list[int] = []
+    for i, (_k, rx) in enumerate(L.COMPILED):
+        keys = _rule_keys(rx.pattern)
+        if keys is None:
+            always.append(i)
+            continue
+        for k in keys:
+            by_key.setdefault(k, []).append(i)
+    return {k: tuple(v) for k, v in by_key.items()}, tuple(always)
+
+
+_INDEX, _ALWAYS = _build_index()
+
+
+def _candidate_rules(m: _Msg) -> list[int]:
+    cand = set(_ALWAYS)
+    get = _INDEX.get
+    for t in m.tokset:
+        for n in (2, 3, 4):
+            if len(t) >= n:
+                hit = get(t[:n])
+                if hit:
+                    cand.update(hit)
+    return sorted(cand)
 
 
 def _num(tok: str) -> float | None:
@@ -317,6 +365,12 @@ def _valid_step(m: _Msg, cue: _Cue) -> bool:
     return not (prev in _STEP_BAD or nxt in _STEP_BAD or nxt[:1].isdigit() or nxt == "by")
 
 
+def _pregnant(m: _Msg) -> bool:
+    if m.tokset & (_PREG_CTX | _PREG_EXTRA):
+        return True
+    return bool(_PREG_WEEKS.search(m.text)) and not _BABY_AGE.search(m.text)
+
+
 def _temp_kind(m: _Msg, cue: _Cue) -> str | None:
     """'fever' / 'cold' for a number that reads as a body temperature."""
     i = cue.start
@@ -366,7 +420,8 @@ def _classify(text: str) -> TriageResult:
         return TriageResult("none", False)
     m = _Msg(toks)
     cues: list[_Cue] = []
-    for kind, rx in L.COMPILED:
+    for ri in _candidate_rules(m):
+        kind, rx = L.COMPILED[ri]
         for mt in rx.finditer(m.text):
             s = m.tok_index(mt.start())
             e = m.tok_index(mt.end() - 1) + 1
@@ -385,6 +440,7 @@ def _classify(text: str) -> TriageResult:
     lochia = False
     breast: list[str] = []
     suppressed_question = False
+    mild: list[str] = []
 
     def add(label: str, why: str) -> None:
         hits.setdefault(label, []).append(why)
@@ -398,10 +454,32 @@ def _classify(text: str) -> TriageResult:
             if tk is None:
                 continue
             k = "FEV" if tk == "fever" else "BS"
-        if m.negated(cue) or (k != "SH" and m.resolved(cue)):
+        # a convulsion or a self-harm thought is never cancelled by "sudah sembuh" / "kemarin":
+        # a fit that is over still needs a same-day check
+        sticky = k in ("SH", "CONV") or (k in ("S", "STEP") and _CONV_WORDS.search(cue.text))
+        if m.negated(cue) or (not sticky and m.resolved(cue)):
+            continue
+        if k == "MILD" and any(
+            m.toks[i] in _MINIMISERS for i in range(max(0, cue.start - 2), cue.start)
+        ):
             continue
         if k != "SH" and m.hypothetical(cue):
-            if k in ("B", "BS", "S", "STEP", "FEV", "HOT", "M", "LOCH", "LETH", "PREG_B", "LOSS"):
+            if k in (
+                "B",
+                "BS",
+                "S",
+                "STEP",
+                "FEV",
+                "HOT",
+                "M",
+                "LOCH",
+                "LETH",
+                "PREG_B",
+                "LOSS",
+                "CONV",
+                "MOVE",
+                "PREG_M",
+            ):
                 hypo_danger = True
             suppressed_question = True
             continue
@@ -518,6 +596,32 @@ def _classify(text: str) -> TriageResult:
         elif k == "CRY":
             if subj == "mother":
                 add("mood", why)
+        elif k == "CRYM":
+            if subj == "mother" or (subj is None and not m.has_baby):
+                add("mood", why)
+        elif k == "CONV":
+            if subj == "adult":
+                continue
+            if subj == "mother" or (subj is None and m.mother_ctx and not m.has_baby):
+                add("danger_mother", why)
+            else:
+                add("danger_baby", why)
+        elif k == "MOVE":
+            if subj == "adult":
+                continue
+            if _pregnant(m) or "perut" in m.tokset:
+                add("danger_mother", why)
+            elif subj == "baby":
+                add("danger_baby", why)
+        elif k == "PREG_M":
+            if subj in ("adult", "baby"):
+                continue
+            bleed = any(w in why for w in ("darah", "bleeding", "spotting", "keputihan"))
+            if _pregnant(m) or (not bleed and m.tokset & _POSTPARTUM):
+                add("danger_mother", why)
+        elif k == "MILD":
+            if subj in ("baby", None) and not (subj is None and m.mother_ctx and not m.has_baby):
+                mild.append(why)
 
     # maternal fever: mastitis with a breast sign, urgent with weakness/lochia/pregnancy
     if mother_fever:
@@ -548,6 +652,8 @@ def _classify(text: str) -> TriageResult:
             return TriageResult(label, label in URGENT_LABELS, _dedupe(reasons), False)
     if suppressed_question or hypo_danger:
         return TriageResult("question", False, ("hypothetical question",))
+    if mild:  # a symptom of her baby that is not a danger sign: her cadre should see it
+        return TriageResult("question", False, _dedupe(["mild symptom: " + w for w in mild]))
     qwords = [t for t in toks if t in L.QUESTION_WORDS]
     if "aman tidak" in m.text:
         qwords.append("aman tidak")

@@ -37,7 +37,7 @@ def _g(n: int) -> str:
     return _W + "{0," + str(n) + "}"
 
 
-G1, G2, G3, G4 = _g(1), _g(2), _g(3), _g(4)
+G1, G2, G3, G4, G6 = _g(1), _g(2), _g(3), _g(4), _g(6)
 
 _BREAST = r"(?:payudara|susu)"
 _NUM = r"\d+(?:\.\d+)?"
@@ -290,6 +290,366 @@ RULES: tuple[tuple[str, str], ...] = (
     ),
     ("MOODS", r"\b(?:tidak bisa tidur|capek|cape|lelah|tired|takut|anxious)\b"),
     ("CRY", r"\bnangis\b"),
+) + (
+    # ======== round two: the many ways mothers describe the same signs ========
+    # ---- convulsions (kind CONV: like S, but "sudah sembuh" never cancels it) ----
+    (
+        "CONV",
+        r"\b(?:kelonjotan|klojotan|kelojotan|kejer2an|menghentak|hentak|hentak2|tersentak|"
+        r"jerking|jerks|twitching|twitches|convulsing|shaking uncontrollably|fit|fits)\b",
+    ),
+    ("CONV", r"\bmata " + G3 + r"(?:putih|terbalik|juling|ke atas|rolled|rolling|naik)\b"),
+    ("CONV", r"\b(?:tangan|kaki|badan) " + G3 + r"(?:gerak sendiri|gemetar|kelonjotan|hentak)\b"),
+    ("CONV", r"\b(?:step|kejang|sawan)\b(?= " + G3 + r"(?:kemarin|tadi|semalam|sempat))"),
+    ("BS", r"\bbadan " + G2 + r"kaku\b"),
+    # ---- breathing ----
+    ("S", r"\b(?:henti napas|apnea|apnoe)\b"),
+    ("S", r"\btidak " + G1 + r"napas\b(?! " + G1 + r"(?:lega|lancar))"),
+    (
+        "S",
+        r"\bnapas " + G3 + r"(?:tidak (?:normal|teratur|lancar|bagus|well|benar)|aneh|weird|"
+        r"funny|strange|noisy|bunyi|ngik|mengi|berbunyi|susah|sulit|berat|cepat|pendek|"
+        r"tersendat|putus|megap|ngap|tarik)\b",
+    ),
+    ("S", r"\b(?:megap|mengap|tersengal|sengal|ngap ngapan|ngik ngik|mengi|wheeze|wheezes)\b"),
+    ("S", r"\b(?:not|tidak) breathing\b"),
+    (
+        "B",
+        r"\b(?:dada|iga|rusuk|ribs|chest) " + G3 + r"(?:cekung|tertarik|ketarik|narik|kempot|"
+        r"masuk ke dalam|sucking in|sinks|caving|pulling in)\b",
+    ),
+    ("B", r"\b(?:retraksi|tarikan dinding dada)\b"),
+    (
+        "B",
+        r"\b(?:bibir|muka|wajah|kulit|kuku|ujung jari|lidah|badan|mulut|lips|face|skin) "
+        + G3
+        + r"(?:biru|ungu)\b",
+    ),
+    ("B", r"\b(?:biru|ungu) " + G2 + r"(?:bibir|muka|wajah|kulit|kuku|lips|face)\b"),
+    (
+        "BS",
+        r"\b(?:kulit|badan|muka|wajah|bibir|skin|face|looks|kelihatan|keliatan) " + G2 + r"pucat\b",
+    ),
+    ("BS", r"\bpucat " + G2 + r"(?:dingin|lemas|lemah|sleepy|ngantuk)\b"),
+    ("BS", r"\b(?:kulit|skin|tubuh|body|tangan kaki) " + G2 + r"dingin\b"),
+    ("BS", r"\b(?:hipotermia|hypothermia)\b"),
+    # ---- lethargy / not waking / not feeding ----
+    (
+        "LETH",
+        r"\b(?:tidak|susah|sulit|hard to) (?:mau |bisa )?(?:bangun|melek|buka mata|wake|"
+        r"dibangunin|dibangunkan)\b",
+    ),
+    (
+        "LETH",
+        r"\btidur terus " + G3 + r"(?:tidak|susah|sulit|belum) " + G1 + r"(?:bangun|nyusu|melek)\b",
+    ),
+    ("LETH", r"\b(?:tidak respon|tidak merespon|tidak bereaksi|unresponsive|lunglai|terkulai)\b"),
+    ("LETH", r"\b(?:won t|tidak) wake\b"),
+    (
+        "BS",
+        r"\b(?:tidak|belum) (?:mau )?(?:nyusu|minum) " + G2 + r"(?:dari|sejak|seharian|"
+        r"sama sekali|\d+ jam)\b",
+    ),
+    (
+        "BS",
+        r"\b(?:tidak|belum) "
+        + G1
+        + r"(?:kuat|bisa|mau) "
+        + G1
+        + r"(?:isap|hisap|ngisap|ngenyot|nyedot|sedot)\b",
+    ),
+    ("BS", r"\b(?:isapan|hisapan|sedotan) " + G2 + r"(?:lemah|pelan|tidak kuat)\b"),
+    # ---- fever in words ----
+    ("FEV", r"\b(?:demam tinggi|panas tinggi|high fever|step panas)\b"),
+    # ---- dehydration ----
+    (
+        "B",
+        r"\b(?:ubun|fontanelle|fontanel|soft spot) "
+        + G3
+        + r"(?:cekung|masuk|kempot|sunken|cowong)\b",
+    ),
+    ("B", r"\bnangis " + G3 + r"(?:tidak|tanpa) " + G1 + r"airmata\b"),
+    ("B", r"\b(?:tanpa|tidak ada|tidak keluar) airmata\b"),
+    (
+        "B",
+        r"\b(?:tidak|belum) "
+        + G2
+        + r"pipis "
+        + G3
+        + r"(?:\d+|enam|delapan|sepuluh|seharian|dari pagi|"
+        r"dari semalam|sejak)\b",
+    ),
+    ("B", r"\b(?:tidak|belum|no) (?:ada )?pipis " + G2 + r"(?:in|dalam|for) " + G1 + r"\d+\b"),
+    ("B", r"\bpopok " + G3 + r"(?:kering|tidak basah|dry)\b"),
+    (
+        "B",
+        r"\b(?:bibir|mulut|lidah) "
+        + G2
+        + r"(?:kering|pecah)\b(?= "
+        + G4
+        + r"(?:diare|muntah|lemas|airmata|pipis))",
+    ),
+    # ---- vomiting / stool ----
+    (
+        "B",
+        r"\bmuntah "
+        + G3
+        + r"(?:hijau|green|darah|kuning kehijauan|tiap|setiap|everything|semua)\b",
+    ),
+    ("B", r"\b(?:green|hijau) " + G1 + r"muntah\b"),
+    ("B", r"\bmuntah " + G1 + r"(?:\d+|sepuluh|berkali) ?(?:x|kali)\b"),
+    ("B", r"\b(?:darah|berdarah|lendir darah) " + G3 + r"(?:diare|bab|popok|diaper|nappy)\b"),
+    ("B", r"\b(?:diare|bab) " + G3 + r"(?:lendir darah|berlendir darah|merah darah)\b"),
+    ("B", r"\bdiare " + G2 + r"(?:\d+|sepuluh|berkali) ?(?:x|kali)\b"),
+    ("B", r"\bdiare " + G2 + r"(?:lemas|cekung|tidak pipis)\b"),
+    # ---- cord / skin / eyes ----
+    ("B", r"\bpusar " + G4 + r"(?:merah|bau|nanah|bengkak|berdarah|basah|lengket|keluar cairan)\b"),
+    (
+        "B",
+        r"\b(?:bisul|bintil|bintik|bruntusan|pustules|jerawat|bentol|lenting) "
+        + G3
+        + r"(?:nanah|banyak)\b",
+    ),
+    ("B", r"\bmata " + G4 + r"(?:nanah|belek kuning|belekan banyak)\b"),
+    ("B", r"\b(?:belek|belekan) " + G2 + r"(?:nanah|banyak bgt|kuning kental)\b"),
+    # ---- mild baby symptoms (kind MILD: becomes "question" so a cadre sees it) ----
+    (
+        "MILD",
+        r"\b(?:muntah|diare|kuning|batuk|pilek|ruam|sembelit|cegukan|bersin|flu|ingusan|"
+        r"bintik|bintik merah|alergi|gatal|kembung|kolik|colic|rewel|sariawan|keputihan bayi|"
+        r"demam ringan|belek|belekan)\b",
+    ),
+    ("MILD", r"\bbab " + G2 + r"(?:hijau|ijo|keras|cair|berbusa|busa|lendir)\b"),
+    ("MILD", r"\b(?:tidak|belum) bab\b"),
+    # ---- mother: bleeding ----
+    (
+        "M",
+        r"\b(?:darah|nifas|bleeding|berdarah) "
+        + G3
+        + r"(?:ngucur|mengucur|ngocor|kucur|ngalir|mengalir|deras|gumpal|gumpalan|"
+        r"nembus|tembus|banjir|segede|sebesar|heavy|heavily|a lot|lots)\b",
+    ),
+    ("M", r"\b(?:gumpal|gumpalan) " + G3 + r"(?:darah|gede|besar|segede|sebesar|telur|kepalan)\b"),
+    ("M", r"\bpembalut " + G4 + r"(?:penuh|basah|tembus|nembus|ganti|sejam|jam)\b"),
+    ("M", r"\b(?:pad|pads) " + G3 + r"(?:every|tiap|setiap|soaked|full|penuh|jam)\b"),
+    ("M", r"\b(?:soaking|soak|soaked|soaks|filling) " + G3 + r"pads?\b"),
+    ("M", r"\bbanyak (?:bgt |sekali )?(?:darah|berdarah)\b"),
+    # ---- pregnancy: waters, contractions, movements, bleeding ----
+    (
+        "M",
+        r"\b(?:keluar|rembes|ngucur|merembes|bocor|netes) (?:air|cairan) "
+        + G4
+        + r"(?:jalanlahir|kemaluan|vagina|bening)\b",
+    ),
+    ("M", r"\b(?:air|cairan) " + G3 + r"(?:jalanlahir|kemaluan|vagina)\b"),
+    ("M", r"\b(?:leaking|leak|gush|gushing) " + G2 + r"(?:fluid|water|waters|ketuban)\b"),
+    (
+        "PREG_M",
+        r"\bperut "
+        + G3
+        + r"(?:sakit|keras|mules|mulas|kram|melilit) "
+        + G3
+        + r"(?:bgt|hebat|parah|sekali|terus|tidak hilang|tidak ilang|luar biasa)\b",
+    ),
+    (
+        "PREG_M",
+        r"\b(?:kontraksi|contractions|mules|mulas) "
+        + G2
+        + r"(?:terus|sering|kuat|hebat|bgt|tiap)\b",
+    ),
+    (
+        "PREG_M",
+        r"\b(?:kaki|tangan|legs|feet|hands|ankles|seluruh badan|badan) "
+        + G3
+        + r"(?:bengkak|sembab)\b",
+    ),
+    ("PREG_M", r"\b(?:bengkak|sembab) " + G2 + r"(?:kaki|tangan|legs|feet|hands)\b"),
+    ("PREG_M", r"\bkeputihan " + G3 + r"(?:darah|coklat|merah)\b"),
+    ("PREG_M", r"\b(?:darah|bleeding|spotting) " + G3 + r"(?:seger|segar|merah|terang)\b"),
+    ("PREG_M", r"\b(?:bleeding|spotting)\b"),
+    (
+        "MOVE",
+        r"\b(?:tidak|jarang|kurang|berkurang|tidak ada|hasnt|not|stopped|belum) "
+        + G2
+        + r"(?:nendang|menendang|tendang|tendangan|gerak|bergerak|gerakan|moved|moving|"
+        r"kicking|kicked|kick|movements|movement)\b",
+    ),
+    (
+        "MOVE",
+        r"\b(?:nendang|tendangan|gerakan|gerak|movements|kicks) "
+        + G2
+        + r"(?:berkurang|jarang|tidak ada|"
+        r"lemah|melemah|sedikit|stopped|less)\b",
+    ),
+    # ---- mother: head, vision, swelling, pressure, fits, breathing, chest, calf ----
+    (
+        "M",
+        r"\bsakit kepala "
+        + G2
+        + r"(?:mau pecah|pecah|berat|nyut nyutan|ga ilang|tidak ilang|tidak hilang)\b",
+    ),
+    ("M", r"\bkepala " + G3 + r"(?:mau pecah|kayak dipukul|berat bgt|pecah)\b"),
+    (
+        "M",
+        r"\b(?:sakit kepala|kepala sakit|pusing) "
+        + G3
+        + r"(?:kabur|berkunang|bengkak|sembab|tensi|hipertensi)\b",
+    ),
+    (
+        "M",
+        r"\b(?:pandangan|penglihatan|mata|vision) "
+        + G3
+        + r"(?:kabur|berkunang|gelap|kunang|silau|double|berbayang|spots|flashing)\b",
+    ),
+    ("M", r"\b(?:kunang|kunang kunang|seeing spots|flashing lights|flashes)\b"),
+    ("M", r"\b(?:muka|wajah|face|kelopak mata|eyelids) " + G4 + r"(?:bengkak|sembab)\b"),
+    ("M", r"\b(?:sembab|bengkak) " + G2 + r"(?:muka|wajah|face)\b"),
+    ("M", r"\b(?:tensi|hipertensi) " + G3 + r"(?:tinggi|naik|high|1[4-9]\d|2\d\d)\b"),
+    ("M", r"\bhipertensi\b"),
+    (
+        "M",
+        r"\b(?:preeklampsia|preeklamsia|eklampsia|eklamsia|pre eclampsia|preeclampsia|eclampsia)\b",
+    ),
+    ("M", r"\b(?:betis|calf|paha|leg) " + G4 + r"(?:bengkak|sakit|merah|panas|keras|swollen)\b"),
+    ("M", r"\b(?:bengkak|sakit) " + G3 + r"(?:betis|calf)\b"),
+    ("M", r"\bkaki " + G2 + r"sebelah " + G2 + r"(?:bengkak|sakit|merah)\b"),
+    ("M", r"\bkaki " + G3 + r"(?:bengkak|sakit|merah) sebelah\b"),
+    ("M", r"\b(?:one|satu) (?:side|leg|kaki)\b(?= " + G4 + r"(?:bengkak|sakit|merah|swollen))"),
+    ("S", r"\b(?:sesak|susah napas|napas) " + G3 + r"(?:dada|chest)\b"),
+    ("S", r"\b(?:nyeri|sakit) dada\b"),
+    ("S", r"\b(?:jantung|dada) " + G2 + r"(?:berdebar|deg degan|berat|ditindih|ketindihan)\b"),
+    # ---- mother: infection ----
+    (
+        "LOCH",
+        r"\b(?:nifas|keputihan|lochia|cairan|discharge|darah|lendir) " + G4 + r"(?:bau|amis bgt)\b",
+    ),
+    ("LOCH", r"\bbau " + G2 + r"(?:nifas|keputihan|discharge)\b"),
+    (
+        "M",
+        r"\b(?:jahitan|operasi|sc|caesar|sesar|stitches|wound|incision|perineum|luka) "
+        + G6
+        + r"(?:nanah|bau|keluar cairan|merah bengkak|bengkak merah|terbuka|kebuka|lepas|pus|"
+        r"oozing)\b",
+    ),
+    ("CHILL", r"\b(?:demam menggigil|shivering|rigors|ngilu semua)\b"),
+    (
+        "MW",
+        r"\b(?:lemas|lemah) "
+        + G2
+        + r"(?:tidak bisa|tidak kuat|tidak sanggup) "
+        + G1
+        + r"(?:bangun|berdiri|jalan)\b",
+    ),
+    (
+        "MW",
+        r"\b(?:tidak bisa|tidak kuat) (?:bangun|berdiri) " + G2 + r"(?:kasur|tempat tidur|bed)\b",
+    ),
+    # ---- self-harm, many phrasings (kind SH) ----
+    (
+        "SH",
+        r"\b(?:mau|ingin) "
+        + G2
+        + r"(?:ngilang|menghilang|hilang|lenyap|disappear|pergi selamanya|pergi jauh selamanya)\b",
+    ),
+    (
+        "SH",
+        r"\b(?:capek|cape|lelah|tired|bosan|bosen|sick) (?:of )?(?:hidup|living|life|to live)\b",
+    ),
+    ("SH", r"\bmau " + G2 + r"udahan (?:aja|saja|semua|semuanya|hidup)\b"),
+    ("SH", r"\bmau " + G2 + r"udahan\b(?= ?(?:[,.?]|$))"),
+    (
+        "SH",
+        r"\b(?:buang|membuang|ninggalin|tinggalin|tinggalkan) "
+        + G1
+        + r"(?:bayi|anak)\b(?! "
+        + G2
+        + r"(?:sebentar|di rumah|ke))",
+    ),
+    (
+        "SH",
+        r"\b(?:ku|mau |pengen |hampir )?(?:bekap|bekep|cekik|banting|pukul|goyang|guncang|tampar)"
+        r"(?:in|kan)? " + G2 + r"(?:bayi|anak|dia)\b",
+    ),
+    ("SH", r"\b(?:kubekap|kubekep|kucekik|kubanting|kupukul|kuguncang)\b"),
+    (
+        "SH",
+        r"\b(?:shake|shaking|shook|smother|smothering|suffocate|suffocating|throw|drop|dropping) "
+        + G2
+        + r"(?:bayi|anak)\b",
+    ),
+    (
+        "SH",
+        r"\b(?:minum|nelen|telan|menelan|take|taking) "
+        + G1
+        + r"(?:obat|pil|pills|tablets|racun|baygon|obat nyamuk|bleach|pembersih lantai) "
+        + G3
+        + r"(?:banyak|semua|sekaligus|biar|supaya|all)\b",
+    ),
+    (
+        "SH",
+        r"\b(?:overdose|over dose|tidurselamanya|potong nadi|sayat|silet tangan|"
+        r"gantung|jump off|terjun|loncat dari|lompat " + G2 + r"dari)\b",
+    ),
+    (
+        "SH",
+        r"\b(?:tidak|no) (?:point|reason|alasan|gunanya) "
+        + G2
+        + r"(?:hidup|living|to live|go on)\b",
+    ),
+    ("SH", r"\btidak (?:bisa )?go on\b"),
+    ("SH", r"\b(?:end|ending|ended) (?:it|things|everything|semua)\b"),
+    ("SH", r"\b(?:better|lebih baik|mending|better off) " + G3 + r"tanpa aku\b"),
+    ("SH", r"\b(?:dont|tidak) (?:want|mau) to (?:live|be here|be alive|exist|wake up)\b"),
+    (
+        "SH",
+        r"\b(?:wish|want|mau|ingin|pengen) "
+        + G2
+        + r"(?:dead|mati|meninggal|tidak ada|tidak pernah lahir|tidak usah hidup)\b",
+    ),
+    (
+        "SH",
+        r"\b(?:kepikiran|pikiran|mikir|terpikir|kebayang|bayangin|membayangkan|thinking|"
+        r"thoughts?|thought) "
+        + G3
+        + r"(?:mati|bunuh|ngakhirin|mengakhiri|akhiri|ending|suicide|dying|die|celakain|"
+        r"mencelakai|celaka)\b",
+    ),
+    ("SH", r"\b(?:celakain|mencelakai|nyelakain) " + G1 + r"(?:bayi|anak|diri|aku)\b"),
+    ("SH", r"\b(?:harm|harming|kill) " + G1 + r"(?:bayi|anak)\b"),
+    ("SH", r"\b(?:ngakhirin|mengakhiri|akhiri) hidup\b"),
+    ("SH", r"\bmati (?:aja|saja|bae)\b"),
+    # ---- loss ----
+    (
+        "LOSS",
+        r"\b(?:detak jantung|detakjantung) " + G3 + r"(?:tidak ada|berhenti|hilang|none|stopped)\b",
+    ),
+    ("LOSS", r"\b(?:tidak ada|no) (?:detak jantung|detakjantung)\b"),
+    (
+        "LOSS",
+        r"\b(?:bayi|anak|janin) " + G2 + r"(?:sudah )?(?:pergi duluan|pergi selamanya|berpulang|"
+        r"tidak tertolong|tidak selamat|tidak bernyawa|tidak bisa diselamatkan)\b",
+    ),
+    ("LOSS", r"\b(?:pergi duluan|tidak tertolong|didn t make it|didnt make it|tidak make it)\b"),
+    ("LOSS", r"\b(?:died|passed|gone|lost) " + G2 + r"(?:bayi|anak|janin)\b"),
+    ("LOSS", r"\b(?:makam|pemakaman|dikubur|dimakamkan|funeral|burial|almarhum|almarhumah|alm)\b"),
+    # ---- breast ----
+    ("ENG", r"\b(?:lumpy|lumpiness|ngeganjel|ngeganjal|kencang bgt|batu)\b(?= " + G4 + r"|$)"),
+    ("ENG", r"\b(?:saluran|duct|ducts) " + G2 + r"(?:tersumbat|mampet|buntu|blocked|clogged)\b"),
+    ("BR", r"\b(?:garis merah|red streak|red streaks|red patch|merah kayak memar)\b"),
+    # ---- mood ----
+    (
+        "MOOD",
+        r"\b(?:tidak berguna|tidak berharga|useless|worthless|numb|mati rasa|tidak ada perasaan|"
+        r"tidak bonding|tidak feel " + G1 + r"(?:bonded|connected|anything|love|apa apa)|"
+        r"tidak (?:sayang|cinta|connected)|tidak sayang|tidak enjoy|enjoy nothing|tidak menikmati|"
+        r"pikiran " + G1 + r"(?:kemana|kacau|ruwet|negatif|kosong)|mau teriak|pengen teriak|teriak|"
+        r"bentak|membentak|ngamuk|gampang marah|irritable|berantakan|capek mental|lelah mental|"
+        r"burnout|burn out|tidak semangat|tidak bahagia|unhappy|miserable|worried|panik|panic|"
+        r"scared|ketakutan|gelisah|resah|insomnia|menyesal|nyesel|regret|tidak sanggup|"
+        r"tidak kuat lagi|hopeless|bersalah|guilty|struggling|berat bgt rasanya)\b",
+    ),
+    ("CRYM", r"\bnangis " + G2 + r"(?:sendiri|tiap|setiap|terus|diam diam|all|sejak)\b"),
+    ("CRYM", r"\bmau " + G1 + r"nangis\b"),
 )
 
 COMPILED: tuple[tuple[str, re.Pattern[str]], ...] = tuple((k, re.compile(p)) for k, p in RULES)
