@@ -164,7 +164,7 @@ def test_fast() -> None:
     for t in texts * 3:
         classify(t)
     rate = 3 * len(texts) / (time.perf_counter() - t0)
-    assert rate > 1000, rate
+    assert rate > 2000, rate
 
 
 # ---------------- data and goals ----------------
@@ -189,3 +189,73 @@ def test_heldout_meets_goals() -> None:
     assert res["urgent_recall"] >= 0.98, res["urgent_recall"]
     assert res["urgent_precision"] >= 0.85, res["urgent_precision"]
     assert res["macro_f1"] >= 0.85, res["macro_f1"]
+
+
+# ---------------- round two: broader wording, learned back-up ----------------
+def test_the_leads_probes() -> None:
+    assert label("baby is not breathing well") == "danger_baby"
+    # a symptom of her baby that is not (yet) a danger sign: a question, so her cadre sees it
+    for text in ("bayi saya muntah", "bayi saya mencret", "bayiku kuning"):
+        assert label(text) == "question", text
+    assert label("bayiku udah gak kuning lagi") == "none"
+    assert label("dedek gak demam kok, cuma pilek") == "none"
+
+
+def test_a_convulsion_that_is_over_still_needs_a_check() -> None:
+    assert label("kemarin dedek sempat kejang, sekarang udah gak") == "danger_baby"
+    assert label("baby had a seizure yesterday, seems fine now") == "danger_baby"
+    assert label("kemarin demam, sekarang sudah sehat") == "none"
+
+
+def test_danger_signs_without_the_textbook_word() -> None:
+    for text, want in (
+        ("tadi dedek matanya naik ke atas trus badannya kelonjotan", "danger_baby"),
+        ("ubun2 dedek cekung, nangis gak keluar air mata", "danger_baby"),
+        ("bibir dedek kebiruan", "danger_baby"),
+        ("pembalut baru sejam udah penuh, darahnya ngucur", "danger_mother"),
+        ("hamil 32 minggu perut kenceng2 terus sakit bgt", "danger_mother"),
+        ("dedek di perut dari kemarin gak nendang", "danger_mother"),
+        ("pandanganku buram, lagi hamil 9 bulan", "danger_mother"),
+        ("my calf is swollen and painful on one side", "danger_mother"),
+    ):
+        assert label(text) == want, text
+
+
+def test_self_harm_in_many_phrasings_is_never_resolved() -> None:
+    for text in (
+        "aku pengen ngilang aja dari dunia ini",
+        "capek hidup bun",
+        "kepikiran buang bayi ini",
+        "kepikiran minum obat banyak2 biar tidur selamanya",
+        "i can't go on like this anymore",
+        "i keep thinking of ending it",
+        "sometimes I want to hurt myself",
+        "dulu sempet kepikiran mati, sekarang udah mendingan",
+    ):
+        r = classify(text)
+        assert (r.label, r.self_harm) == ("danger_mother", True), text
+
+
+def test_model_file_is_what_the_script_builds() -> None:
+    spec = importlib.util.spec_from_file_location(
+        "make_corpus", ROOT / "bench" / "make_triage_corpus.py"
+    )
+    assert spec and spec.loader
+    mk = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mk)
+    rows = mk.build_corpus()
+    assert mk.dump_corpus(rows) == (DATA / "synthetic.jsonl").read_text(encoding="utf-8")
+    assert mk.dump_model(mk.train(rows)) == mk.MODEL.read_text(encoding="utf-8")
+
+
+def test_dev2_is_well_formed_and_meets_goals() -> None:
+    dev2 = _load("dev2.jsonl")
+    assert len(dev2) >= 200
+    for r in dev2:
+        assert r["label"] in LABELS and r["urgent"] == (r["label"] in URGENT_LABELS)
+    spec = importlib.util.spec_from_file_location("bench_triage2", ROOT / "bench" / "triage.py")
+    assert spec and spec.loader
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    res = bench.evaluate(dev2)
+    assert res["urgent_recall"] >= 0.98 and res["urgent_precision"] >= 0.85

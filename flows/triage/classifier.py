@@ -26,6 +26,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from . import lexicon as L
+from . import model as _model
 from .normalize import normalize
 
 LABELS: tuple[str, ...] = (
@@ -41,6 +42,10 @@ LABELS: tuple[str, ...] = (
     "none",
 )
 URGENT_LABELS: frozenset[str] = frozenset({"danger_baby", "danger_mother"})
+RAISE_AT = 0.9  # model probability of "urgent" needed to raise a non-urgent rule result
+NAME_AT = 0.9  # model probability needed to name a problem the rules did not see
+SELF_HARM_FROM_MOOD_AT = 0.99  # mood words are close to self-harm words: ask for more
+_NAMEABLE = frozenset({"loss", "mastitis", "engorgement", "latch_pain", "low_milk", "mood"})
 _ORDER = (
     "danger_baby",
     "danger_mother",
@@ -418,6 +423,42 @@ def _classify(text: str) -> TriageResult:
     toks = normalize(text)
     if not toks:
         return TriageResult("none", False)
+    res, denied = _rules(toks)
+    return _with_model(text, toks, res, denied)
+
+
+def _with_model(text: str, toks: list[str], res: TriageResult, denied: bool) -> TriageResult:
+    """Let the learned model raise what the rules did not recognise, never lower it.
+
+    Rules decide whenever they fire on a problem.  The model may (1) raise "none" to urgent
+    when it is confident the message is a danger sign, or "mood" when it is very confident
+    of self-harm, and (2) name the problem when the rules found none at all.  It never
+    touches questions (hypothetical, mild symptom or plain) or signs she said were absent.
+    """
+    if res.urgent or denied:
+        return res
+    if res.label not in ("none", "mood"):
+        return res
+    p = _model.predict(text, toks)
+    urgent_p = p["self_harm"] + p["danger_baby"] + p["danger_mother"]
+    if res.label == "mood":
+        if p["self_harm"] >= SELF_HARM_FROM_MOOD_AT:
+            return TriageResult("danger_mother", True, res.reasons + ("model: self-harm",), True)
+        return res
+    if urgent_p >= RAISE_AT:
+        best = max(("self_harm", "danger_baby", "danger_mother"), key=lambda c: p[c])
+        why = res.reasons + (f"model: {best} {urgent_p:.2f}",)
+        if best == "self_harm":
+            return TriageResult("danger_mother", True, why, True)
+        return TriageResult(best, True, why, False)
+    if res.label == "none":
+        best = max(p, key=lambda c: p[c])
+        if best in _NAMEABLE and p[best] >= NAME_AT:
+            return TriageResult(best, False, (f"model: {best} {p[best]:.2f}",), False)
+    return res
+
+
+def _rules(toks: list[str]) -> tuple[TriageResult, bool]:
     m = _Msg(toks)
     cues: list[_Cue] = []
     for ri in _candidate_rules(m):
@@ -441,6 +482,7 @@ def _classify(text: str) -> TriageResult:
     breast: list[str] = []
     suppressed_question = False
     mild: list[str] = []
+    denied: list[str] = []  # signs she said are absent or over: the model may not re-raise them
 
     def add(label: str, why: str) -> None:
         hits.setdefault(label, []).append(why)
@@ -458,6 +500,8 @@ def _classify(text: str) -> TriageResult:
         # a fit that is over still needs a same-day check
         sticky = k in ("SH", "CONV") or (k in ("S", "STEP") and _CONV_WORDS.search(cue.text))
         if m.negated(cue) or (not sticky and m.resolved(cue)):
+            if k not in ("MOOD", "MOODS", "CRY", "CRYM", "LOW", "LATCH"):
+                denied.append(cue.text)
             continue
         if k == "MILD" and any(
             m.toks[i] in _MINIMISERS for i in range(max(0, cue.start - 2), cue.start)
@@ -643,26 +687,36 @@ def _classify(text: str) -> TriageResult:
 
     if self_harm:
         reasons = self_harm + hits.get("danger_mother", []) + hits.get("danger_baby", [])
-        return TriageResult("danger_mother", True, _dedupe(reasons), True)
+        return _r(denied, "danger_mother", True, _dedupe(reasons), True)
     for label in _ORDER:
         if label in hits:
             reasons = hits[label]
             if label == "danger_baby":
                 reasons = reasons + hits.get("danger_mother", [])
-            return TriageResult(label, label in URGENT_LABELS, _dedupe(reasons), False)
+            return _r(denied, label, label in URGENT_LABELS, _dedupe(reasons), False)
     if suppressed_question or hypo_danger:
-        return TriageResult("question", False, ("hypothetical question",))
+        return _r(denied, "question", False, ("hypothetical question",))
     if mild:  # a symptom of her baby that is not a danger sign: her cadre should see it
-        return TriageResult("question", False, _dedupe(["mild symptom: " + w for w in mild]))
+        return _r(denied, "question", False, _dedupe(["mild symptom: " + w for w in mild]))
     qwords = [t for t in toks if t in L.QUESTION_WORDS]
     if "aman tidak" in m.text:
         qwords.append("aman tidak")
     words = [t for t in toks if t not in _BOUND]
     if qwords and len(words) >= 2:
-        return TriageResult("question", False, tuple(dict.fromkeys(qwords)))
+        return _r(denied, "question", False, tuple(dict.fromkeys(qwords)))
     if "?" in m.tokset and len(words) >= 2:
-        return TriageResult("question", False, ("?",))
-    return TriageResult("none", False)
+        return _r(denied, "question", False, ("?",))
+    return _r(denied, "none", False)
+
+
+def _r(
+    denied: list[str],
+    label: str,
+    urgent: bool,
+    reasons: tuple[str, ...] = (),
+    self_harm: bool = False,
+) -> tuple[TriageResult, bool]:
+    return TriageResult(label, urgent, reasons, self_harm), bool(denied)
 
 
 def _dedupe(xs: list[str]) -> tuple[str, ...]:
