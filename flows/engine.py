@@ -12,6 +12,8 @@ import logging
 import re
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -49,67 +51,81 @@ async def _handle_once(
     inbound: Inbound, sessions: async_sessionmaker[AsyncSession], config: FlowConfig
 ) -> HandleResult:
     async with sessions() as session, session.begin():
-        seen = InboundMessage(channel=inbound.channel, msg_id=inbound.msg_id, at=inbound.at)
-        try:
-            async with session.begin_nested():
-                session.add(seen)
-        except IntegrityError:
+        identity, conversation, mother, staff = await _load(session, inbound)
+        inbound_id = await _record(session, inbound, identity, mother)
+        if inbound_id is None:
             return await _earlier_replies(session, inbound)
-        ctx = await _context(session, inbound, config, seen)
+        identity.last_inbound_at = inbound.at
+        if mother is not None:
+            mother.last_inbound_at = inbound.at
+        if inbound.channel == "whatsapp":  # her 24-hour window is open again
+            await release_held(session, identity, inbound.at)
+        if conversation is None:
+            conversation = Conversation(identity_id=identity.id, flow=IDLE[0], step=IDLE[1],
+                                        data={}, misses=0, updated_at=inbound.at)
+            session.add(conversation)
+        ctx = Ctx(session=session, inbound=inbound, config=config, identity=identity,
+                  conversation=conversation, mother=mother, staff=staff, inbound_id=inbound_id)
         await _dispatch(ctx)
         if not ctx.deleted:
             ctx.conversation.updated_at = inbound.at
-            if ctx.mother is not None:  # kept only once she has consented, and deleted with her
-                seen.text, seen.mother_id = inbound.text, ctx.mother.id
         await session.flush()
         return HandleResult(outbox_ids=[row.id for row in ctx.sent])
+
+
+async def _load(
+    session: AsyncSession, inbound: Inbound
+) -> tuple[Identity, Conversation | None, Mother | None, Staff | None]:
+    """Her identity, conversation and record in one round trip (created when she is new)."""
+    query = (
+        select(Identity, Conversation, Mother, Staff)
+        .outerjoin(Conversation, Conversation.identity_id == Identity.id)
+        .outerjoin(Mother, Mother.id == Identity.mother_id)
+        .outerjoin(Staff, Staff.id == Identity.staff_id)
+        .where(Identity.channel == inbound.channel, Identity.address == inbound.address)
+    )
+    if session.bind.dialect.name == "postgresql":
+        query = query.with_for_update(of=Identity)  # one message of hers at a time
+    found = (await session.execute(query)).first()
+    if found is not None:
+        identity, conversation, mother, staff = found
+        return identity, conversation, mother, staff
+    identity = Identity(channel=inbound.channel, address=inbound.address, created_at=inbound.at)
+    session.add(identity)
+    await session.flush()
+    return identity, None, None, None
+
+
+async def _record(
+    session: AsyncSession, inbound: Inbound, identity: Identity, mother: Mother | None
+) -> int | None:
+    """Record the message once; None when this (channel, msg_id) was handled before.
+
+    Her words are kept only once she has consented (and are deleted with her).
+    """
+    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    statement = (
+        insert(InboundMessage)
+        .values(channel=inbound.channel, msg_id=inbound.msg_id, at=inbound.at,
+                identity_id=identity.id, mother_id=mother.id if mother else None,
+                text=inbound.text if mother else None)
+        .on_conflict_do_nothing(index_elements=["channel", "msg_id"])
+        .returning(InboundMessage.id)
+    )
+    inbound_id: int | None = (await session.execute(statement)).scalar_one_or_none()
+    return inbound_id
 
 
 async def _earlier_replies(session: AsyncSession, inbound: Inbound) -> HandleResult:
     """The replies the first delivery produced, so a retried webhook is answered again."""
     first = (
-        await session.scalars(
-            select(InboundMessage.id).where(
-                InboundMessage.channel == inbound.channel, InboundMessage.msg_id == inbound.msg_id
-            )
-        )
-    ).first()
-    ids = (await session.scalars(select(Outbox.id).where(Outbox.in_reply_to == first))).all()
-    return HandleResult(duplicate=True, outbox_ids=list(ids))
-
-
-async def _context(
-    session: AsyncSession, inbound: Inbound, config: FlowConfig, seen: InboundMessage
-) -> Ctx:
-    query = select(Identity).where(
-        Identity.channel == inbound.channel, Identity.address == inbound.address
+        select(InboundMessage.id)
+        .where(InboundMessage.channel == inbound.channel, InboundMessage.msg_id == inbound.msg_id)
+        .scalar_subquery()
     )
-    if session.bind.dialect.name == "postgresql":
-        query = query.with_for_update()  # one message of hers at a time
-    identity = (await session.scalars(query)).first()
-    if identity is None:
-        identity = Identity(channel=inbound.channel, address=inbound.address, created_at=inbound.at)
-        session.add(identity)
-        await session.flush()
-    identity.last_inbound_at = inbound.at
-    if inbound.channel == "whatsapp":  # her 24-hour window is open again
-        await release_held(session, identity, inbound.at)
-    conversation = (
-        await session.scalars(select(Conversation).where(Conversation.identity_id == identity.id))
-    ).first()
-    if conversation is None:
-        conversation = Conversation(identity_id=identity.id, flow=IDLE[0], step=IDLE[1], data={},
-                                    misses=0, updated_at=inbound.at)
-        session.add(conversation)
-    mother = await session.get(Mother, identity.mother_id) if identity.mother_id else None
-    staff = await session.get(Staff, identity.staff_id) if identity.staff_id else None
-    if mother is not None:
-        mother.last_inbound_at = inbound.at
-        seen.mother_id = mother.id
-    await session.flush()
-    seen.identity_id = identity.id
-    return Ctx(session=session, inbound=inbound, config=config, identity=identity,
-               conversation=conversation, mother=mother, staff=staff, inbound_id=seen.id)
+    ids = (await session.scalars(
+        select(Outbox.id).where(Outbox.in_reply_to == first).order_by(Outbox.id))).all()
+    return HandleResult(duplicate=True, outbox_ids=list(ids))
 
 
 async def _dispatch(ctx: Ctx) -> None:
