@@ -110,7 +110,8 @@ _OBJECTS = frozenset(
 _JAUNDICE_TIME = re.compile(
     r"\b(?:baru lahir|belum (?:1|satu|se) ?hari|hari pertama|first day|24 jam|tambah kuning|"
     r"makin kuning|semakin kuning|sudah (?:2|3|4|dua|tiga) minggu|(?:2|3|dua|tiga) minggu lebih|"
-    r"lebih dari (?:2 minggu|14 hari)|14 hari|dari lahir)\b"
+    r"lebih dari (?:2 minggu|14 hari)|14 hari|dari lahir|makin pekat|tambah pekat|"
+    r"(?:umur|usia|baru|only|lahir) (?:[1-9]|1\d|2[0-3]) jam|(?:[1-9]|1\d|2[0-3]) jam old)\b"
 )
 _PREG_CTX = frozenset({"hamil", "kandungan", "janin"})
 _PREG_EXTRA = frozenset({"ketuban", "trimester", "hpl", "usg"})
@@ -121,6 +122,20 @@ _CONV_WORDS = re.compile(r"\b(?:kejang|step|sawan|mendelik|kelojotan|kelonjotan|
 _MINIMISERS = frozenset({"cuma", "hanya", "just", "only", "cuman", "sekedar"})
 _NO_BLEED_CTX = frozenset({"bab", "diare", "pusar", "puting", "mata", "hidung", "gusi"})
 _HIGH = frozenset({"tinggi", "high", "hebat", "bgt"})
+# sign words a negator can cancel from inside a cue ("puting tidak sakit", "pd tidak merah")
+_SIGN_HEADS = frozenset(
+    [
+        "bengkak", "merah", "panas", "anget", "sakit", "keras", "penuh", "benjolan", "lecet",
+        "luka", "perih", "kuning", "nanah", "bau", "berdarah", "kencang", "gumpalan", "lemas",
+        "tegang", "begah", "demam", "sesak", "biru",
+    ]
+)
+_CAUSE = frozenset(
+    ["karena", "gara", "abis", "habis", "pas", "setelah", "after", "skipping", "skipped", "jam"]
+)
+_BODY = frozenset({"badan", "tubuh", "body"})
+_PLACE = frozenset({"rumah", "rmh", "tempat", "house", "kamar"})
+_BABY_KINDS = frozenset({"B", "BS", "S", "STEP", "FEV", "HOT", "LETH", "CONV"})
 
 
 def _rule_keys(pattern: str) -> frozenset[str] | None:
@@ -196,7 +211,26 @@ class _Msg:
             elif t == ",":
                 c += 1
         self.tokset = frozenset(toks)
-        self.has_baby = bool(self.tokset & L.BABY)
+        # a baby named as an object or by birth date is not whose sign it is
+        self.obj: frozenset[int] = frozenset(
+            i
+            for i, t in enumerate(toks)
+            if t in L.BABY
+            and (
+                (i > 0 and toks[i - 1] in L.OBJECT_VERBS)
+                or (i + 1 < len(toks) and toks[i + 1] in ("lahir", "born"))
+            )
+        )
+        self.obj = self.obj | frozenset(
+            i
+            for i, t in enumerate(toks)
+            if (t in L.ADULT or t in L.MOTHER)
+            and (
+                (i > 0 and toks[i - 1] in _PLACE)
+                or (i > 1 and toks[i - 2] in _PLACE and toks[i - 1] in L.ADULT)
+            )
+        )
+        self.has_baby = any(t in L.BABY and i not in self.obj for i, t in enumerate(toks))
         self.mother_ctx = bool(self.tokset & L.MOTHER_CONTEXT)
         self.sent_text: dict[int, str] = {}
         for i, t in enumerate(toks):
@@ -223,6 +257,14 @@ class _Msg:
                 break
             j -= 1
             steps += 1
+        # a negator inside the cue right before its sign word: "pd udah gak bengkak lagi"
+        last = toks[cue.end - 1]
+        if last in _SIGN_HEADS and cue.end - cue.start >= 2:
+            j = cue.end - 2
+            while j > cue.start and toks[j] in L.NEG_FILLERS:
+                j -= 1
+            if toks[j] in L.NEGATORS:
+                return True
         k = cue.end
         if k < self.n and toks[k] in L.NEGATORS:
             nxt = toks[k + 1] if k + 1 < self.n else "."
@@ -249,6 +291,9 @@ class _Msg:
             return nxt == "sekarang" or (
                 i > 0 and toks[i - 1] in ("sudah", "getting", "is", "feels")
             )
+        if t in ("berhenti", "hilang", "ilang", "copot"):
+            before = toks[max(0, i - 3) : i]
+            return "sudah" in before and not any(b in L.NEGATORS for b in before)
         if t == "sehat":
             before = toks[max(0, i - 2) : i]
             return not any(b in ("tidak", "kurang", "asi") for b in before)
@@ -257,7 +302,13 @@ class _Msg:
     def resolved(self, cue: _Cue) -> bool:
         toks = self.toks
         cl = self.clause[cue.start]
-        markers = [i for i, t in enumerate(toks) if t in L.RESOLVED and self._marker_ok(i)]
+        markers = [
+            i
+            for i, t in enumerate(toks)
+            if t in L.RESOLVED
+            and not cue.start <= i < cue.end
+            and self._marker_ok(i)
+        ]
         soft = [
             i
             for i in range(1, self.n)
@@ -305,9 +356,27 @@ class _Msg:
             return False
         if L.STRONG_GENERIC.search(st):
             return True
+        st = L.NOT_DEICTIC.sub(" ", st)
         return bool(L.WEAK_GENERIC.search(st) and L.GENERIC_DEICTIC.search(st))
 
     # ---------------- subject ----------------
+    def cls_at(self, i: int) -> str | None:
+        if i in self.obj:
+            return None
+        return self._cls(self.toks[i])
+
+    def other_child(self, cue: _Cue) -> bool:
+        """A relative's or neighbour's child ("ponakanku", "anak tetangga"), not hers."""
+        sid = self.sent[cue.start]
+        for j in range(cue.start - 1, -1, -1):
+            if self.sent[j] != sid and j < cue.start - 12:
+                break
+            t = self.toks[j]
+            if t in L.BABY and j not in self.obj:
+                nxt = self.toks[j + 1] if j + 1 < self.n else ""
+                return t in L.OTHER_CHILD or nxt in L.ADULT
+        return False
+
     @staticmethod
     def _cls(t: str) -> str | None:
         if t in L.BABY:
@@ -345,20 +414,20 @@ class _Msg:
             lo -= 1
         # inside the cue itself ("bayi sudah tidak ada", "demam aku")
         for j in range(cue.start, cue.end):
-            if self._cls(toks[j]) is not None and toks[j] not in L.BREAST:
-                return self._cls(toks[j])
+            if self.cls_at(j) is not None and toks[j] not in L.BREAST:
+                return self.cls_at(j)
         for j in range(cue.start - 1, lo - 1, -1):
-            if self._cls(toks[j]) is not None:
+            if self.cls_at(j) is not None:
                 return self._cluster_head(j, lo)
         cl = self.clause[cue.start]
         for j in range(cue.end, self.n):
             if self.clause[j] != cl:
                 break
-            c = self._cls(toks[j])
+            c = self.cls_at(j)
             if c is not None:
                 return c
         for j in range(lo - 1, -1, -1):
-            if self._cls(toks[j]) is not None:
+            if self.cls_at(j) is not None:
                 return self._cluster_head(j, 0)
         return None
 
@@ -483,6 +552,9 @@ def _rules(toks: list[str]) -> tuple[TriageResult, bool]:
     suppressed_question = False
     mild: list[str] = []
     denied: list[str] = []  # signs she said are absent or over: the model may not re-raise them
+    leth_open: list[str] = []  # weakness with nobody named: hers if her own signs are present
+    chill_sents = {m.sent[c.start] for c in cues if c.kind == "CHILL" or c.kind == "MW"}
+    feeding_cause = any(c.kind in ("ENG", "BR", "MAST") for c in cues)
 
     def add(label: str, why: str) -> None:
         hits.setdefault(label, []).append(why)
@@ -491,6 +563,14 @@ def _rules(toks: list[str]) -> tuple[TriageResult, bool]:
         k = cue.kind
         if k == "STEP" and not _valid_step(m, cue):
             continue
+        if k == "FEV" and _num(m.toks[cue.end - 1]) is not None:
+            v = _num(m.toks[cue.end - 1])
+            if v is not None and 30 <= v < 37.5:  # "diukur 36,8": a normal temperature
+                if v <= 35.5 and m.toks[cue.start] in ("suhu", "diukur", "ukur"):
+                    k = "BS"
+                else:
+                    denied.append(cue.text)
+                    continue
         if k == "TEMP":
             tk = _temp_kind(m, cue)
             if tk is None:
@@ -498,7 +578,9 @@ def _rules(toks: list[str]) -> tuple[TriageResult, bool]:
             k = "FEV" if tk == "fever" else "BS"
         # a convulsion or a self-harm thought is never cancelled by "sudah sembuh" / "kemarin":
         # a fit that is over still needs a same-day check
-        sticky = k in ("SH", "CONV") or (k in ("S", "STEP") and _CONV_WORDS.search(cue.text))
+        sticky = (
+            k in ("SH", "CONV") or (k in ("S", "STEP") and _CONV_WORDS.search(cue.text))
+        ) and not (k != "SH" and m.other_child(cue))
         if m.negated(cue) or (not sticky and m.resolved(cue)):
             if k not in ("MOOD", "MOODS", "CRY", "CRYM", "LOW", "LATCH"):
                 denied.append(cue.text)
@@ -529,8 +611,22 @@ def _rules(toks: list[str]) -> tuple[TriageResult, bool]:
             continue
         subj = m.subject(cue)
         why = cue.text
+        if k in _BABY_KINDS and subj == "baby" and m.other_child(cue):
+            cl = m.clause[cue.start]
+            ctoks = [m.toks[i] for i in range(m.n) if m.clause[i] == cl]
+            past = any(
+                t in L.PAST or t == "pernah"
+                for i, t in enumerate(ctoks)
+                if not (i > 0 and ctoks[i - 1] in ("lahir", "lahiran"))
+            )
+            if past and not L.PRESENT.search(" ".join(ctoks)):
+                continue  # "dulu ponakanku pernah kejang": someone else's child, long ago
         if k == "SH":
             cl = m.clause[cue.start]
+            if subj == "adult" and not any(
+                m.cls_at(i) == "adult" for i in range(cue.start)
+            ):
+                subj = None  # "pengen nyusul almarhumah ibu": the adult is who she would join
             if subj == "adult" or any(
                 m.toks[i] in _OBJECTS for i in range(m.n) if m.clause[i] == cl
             ):
@@ -540,13 +636,22 @@ def _rules(toks: list[str]) -> tuple[TriageResult, bool]:
             if subj != "adult":
                 add("danger_baby", why)
         elif k == "BS":
+            if feeding_cause and "nyusu" in why:
+                cl = m.clause[cue.start]
+                ctx = {m.toks[i] for i in range(m.n) if m.clause[i] == cl}
+                if ctx & _CAUSE or "tidur" in ctx or subj == "mother":
+                    continue  # "pd bengkak krn semalem dedek tidur gak nyusu": the cause
             if subj in (None, "baby"):
                 add("danger_baby", why)
         elif k == "LETH":
-            if subj == "baby" or (subj is None and (m.has_baby or not m.mother_ctx)):
+            if subj == "baby" or (subj is None and m.has_baby):
                 add("danger_baby", why)
-            elif subj == "mother" or subj is None:
+            elif subj == "mother" and any(w in why for w in ("sadar", "respon")):
+                add("danger_mother", why)
+            elif subj == "mother" or (subj is None and m.mother_ctx):
                 mother_weak.append(why)
+            elif subj is None:
+                leth_open.append(why)
         elif k in ("S", "STEP"):
             if subj == "adult":
                 continue
@@ -567,6 +672,8 @@ def _rules(toks: list[str]) -> tuple[TriageResult, bool]:
                 cl = m.clause[cue.start]
                 if any(m.toks[i] in L.WEATHER for i in range(m.n) if m.clause[i] == cl):
                     continue
+                if subj is None and m.tokset & L.WEATHER and not m.has_baby:
+                    continue  # "panas nian hari ni, kipas angin rusak"
                 if cue.start > 0 and m.toks[cue.start - 1] in L.NOT_FEVER_BEFORE:
                     continue
             if subj == "adult":
@@ -577,11 +684,18 @@ def _rules(toks: list[str]) -> tuple[TriageResult, bool]:
                     continue
                 who = "mother"
             elif subj is None:
-                if k == "CHILL" or (m.mother_ctx and not m.has_baby):
+                body = cue.start > 0 and m.toks[cue.start - 1] in _BODY
+                if (
+                    k == "CHILL"
+                    or (m.mother_ctx and not m.has_baby)
+                    or m.sent[cue.start] in chill_sents
+                ):
                     who = "mother"
                 elif k == "HOT" and m.tokset & {"payudara", "susu"} and not m.has_baby:
-                    breast.append(why)
-                    continue
+                    if not body:
+                        breast.append(why)
+                        continue
+                    who = "mother"  # "badan panas, susu kanan merah": her fever
                 else:
                     who = "baby"
             elif k == "CHILL" and subj != "baby":
@@ -604,8 +718,17 @@ def _rules(toks: list[str]) -> tuple[TriageResult, bool]:
                 or ("perut" in why and "sakit" in why)
             ):
                 continue
-            if any(w in why for w in ("darah", "pembalut", "gumpal")) and m.tokset & _NO_BLEED_CTX:
-                continue
+            if any(w in why for w in ("darah", "pembalut", "gumpal")):
+                sid = m.sent[cue.start]
+                near = {
+                    m.toks[i]
+                    for i in range(max(0, cue.start - 4), min(m.n, cue.end + 3))
+                    if m.sent[i] == sid
+                }
+                if near & _NO_BLEED_CTX:
+                    continue
+                if "darah" not in why and near & {"payudara", "susu", "asi", "puting"}:
+                    continue  # "susu kanan ado gumpalan keras": a lump, not a clot
             add("danger_mother", why)
         elif k == "PREG_B":
             if (m.tokset & _PREG_CTX or "jalan lahir" in m.text) and not m.tokset & _NO_BLEED_CTX:
@@ -619,6 +742,9 @@ def _rules(toks: list[str]) -> tuple[TriageResult, bool]:
         elif k == "LOSS":
             if subj != "adult":
                 add("loss", why)
+        elif k == "ACHE":
+            if subj in (None, "mother", "breast") and not (subj is None and m.has_baby):
+                mother_fever.append(why)
         elif k == "MAST":
             add("mastitis", why)
         elif k == "BR":
@@ -666,6 +792,13 @@ def _rules(toks: list[str]) -> tuple[TriageResult, bool]:
         elif k == "MILD":
             if subj in ("baby", None) and not (subj is None and m.mother_ctx and not m.has_baby):
                 mild.append(why)
+
+    # weakness with nobody named is hers when her own danger signs or fever are there
+    for w in leth_open:
+        if "danger_mother" in hits or mother_fever:
+            mother_weak.append(w)
+        else:
+            add("danger_baby", w)
 
     # maternal fever: mastitis with a breast sign, urgent with weakness/lochia/pregnancy
     if mother_fever:

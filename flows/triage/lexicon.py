@@ -213,14 +213,14 @@ RULES: tuple[tuple[str, str], ...] = (
     ("LOSS", r"\bjanin " + G2 + r"tidak berkembang\b"),
     (
         "LOSS",
-        r"\b(?:bayi|anak) " + G1 + r"sudah tidak ada(?= [,.?]| bun\b| kak\b| tadi\b| semalam\b|$)",
+        r"\b(?:bayi|anak) " + G1 + r"sudah tidak ada(?= [,.?]| bun\b| kak\b| tadi\b| semalam\b| dari\b| sejak\b| di dalam\b|$)",
     ),
     # ---------------- mastitis / breast ----------------
     ("MAST", r"\b(?:mastitis|radang payudara|abses)\b"),
     ("MAST", r"\bpayudara " + G2 + r"(?:meradang|radang|infeksi)\b"),
     ("BR", r"\b" + _BREAST + r" " + G4 + r"(?:merah|panas|anget|sakit|benjolan|memar|wedge)\b"),
     ("BR", r"\b(?:merah|benjolan|sakit) " + G3 + r"(?:di )?" + _BREAST + r"\b"),
-    ("BR", r"\b(?:hot red|red hot|red wedge|hot wedge)\b"),
+    ("BR", r"\b(?:panas merah|merah panas|merah wedge|panas wedge|wedge)\b"),
     # ---------------- engorgement ----------------
     (
         "ENG",
@@ -259,7 +259,7 @@ RULES: tuple[tuple[str, str], ...] = (
     # ---------------- low milk ----------------
     (
         "LOW",
-        r"\b(?:asi|susu) " + G3 + r"(?:sedikit|kurang|seret|tidak keluar|belum keluar|"
+        r"\b(?:asi|susu|kolostrum) " + G3 + r"(?:sedikit|kurang|seret|tidak keluar|belum keluar|"
         r"tidak banyak|tidak cukup|berkurang|menurun|turun|kering|encer|low|drop|dropped|"
         r"tidak ada)\b",
     ),
@@ -277,7 +277,7 @@ RULES: tuple[tuple[str, str], ...] = (
     (
         "MOOD",
         r"\b(?:sedih|stres|cemas|khawatir|depresi|babyblues|kewalahan|overwhelmed|hampa|"
-        r"tertekan|lonely|alone|sendirian|kesepian|overthinking|down|empty|hopeless|putus asa|"
+        r"tertekan|lonely|alone|sendirian|kesepian|overthinking|empty|hopeless|putus asa|"
         r"exhausted|mental|mood|galau)\b",
     ),
     ("MOOD", r"\bgagal " + G2 + r"ibu\b"),
@@ -296,7 +296,7 @@ RULES: tuple[tuple[str, str], ...] = (
     (
         "CONV",
         r"\b(?:kelonjotan|klojotan|kelojotan|kejer2an|menghentak|hentak|hentak2|tersentak|"
-        r"jerking|jerks|twitching|twitches|convulsing|shaking uncontrollably|fit|fits)\b",
+        r"jerking|jerks|twitching|twitches|convulsing|shaking uncontrollably|(?:having|had|has|a) fits?)\b",
     ),
     ("CONV", r"\bmata " + G3 + r"(?:putih|terbalik|juling|ke atas|rolled|rolling|naik)\b"),
     ("CONV", r"\b(?:tangan|kaki|badan) " + G3 + r"(?:gerak sendiri|gemetar|kelonjotan|hentak)\b"),
@@ -455,7 +455,7 @@ RULES: tuple[tuple[str, str], ...] = (
         "PREG_M",
         r"\b(?:kontraksi|contractions|mules|mulas) "
         + G2
-        + r"(?:terus|sering|kuat|hebat|bgt|tiap)\b",
+        + r"(?:terus|sering|kuat|hebat|bgt|tiap|setiap)\b",
     ),
     (
         "PREG_M",
@@ -559,21 +559,59 @@ RULES: tuple[tuple[str, str], ...] = (
     ("SH", r"\bmau " + G2 + r"udahan\b(?= ?(?:[,.?]|$))"),
     (
         "SH",
-        r"\b(?:buang|membuang|ninggalin|tinggalin|tinggalkan) "
+        r"\b(?:buang|membuang) "
         + G1
         + r"(?:bayi|anak)\b(?! "
         + G2
         + r"(?:sebentar|di rumah|ke))",
     ),
+    # hurting the baby: the act must come with an urge, a thought or a near-miss
+    # ("hampir ngelempar bayiku"); "harus goyang/shake biar bangun" is not a harm thought
     (
         "SH",
-        r"\b(?:ku|mau |pengen |hampir )?(?:bekap|bekep|cekik|banting|pukul|goyang|guncang|tampar)"
-        r"(?:in|kan)? " + G2 + r"(?:bayi|anak|dia)\b",
+        r"\b(?:mau|hampir|nyaris|kepikiran|pikiran|mikir|terpikir|kebayang|rasanya|almost|urge|"
+        r"tergoda|feel like|felt like|takut aku) "
+        + G3
+        + r"(?:nge|me|n|ny)?(?:bekap|bekep|cekik|yekik|banting|pukul|mukul|guncang|tampar|ampar|"
+        r"lempar|buang|jatuhin|jatuhkan|shake|shaking|smother|smothering|suffocate|throw|"
+        r"throwing|drop|dropping|hit|hitting|slap|slapping|tutup|tutupin|nutup|nutupin)"
+        r"(?:in|kan)? " + G3 + r"(?:bayi|anak|dia|muka|mukanya|wajah|mulut|hidung)\b",
+    ),
+    (
+        "SH",
+        r"\b(?:tutup|nutup|nutupin|tutupin|bekap|bekep) "
+        + G3
+        + r"(?:muka|wajah|mulut|hidung) "
+        + G3
+        + r"bantal\b",
+    ),
+    (
+        "SH",
+        r"\b(?:nyiapin|siapin|nyiapkan|menyiapkan|nyimpen|nyimpan|simpan|ngumpulin|kumpulin|"
+        r"stok|nimbun|stockpiling|saving|hoarding) "
+        + G2
+        + r"(?:obat|pil|pills|tablets|racun|baygon)\b",
+    ),
+    ("SH", r"\b(?:obat|pil|pills|tablets) " + G4 + r"(?:diminum sekaligus|sekaligus)\b"),
+    (
+        "SH",
+        r"\b(?:ngelukain|lukain|ngelukai|melukai|nyayat|nyilet|menyayat) "
+        + G1
+        + r"(?:diri|aku|tangan|nadi)\b",
+    ),
+    ("SH", r"\bmau " + G4 + r"tidak (?:usah |perlu )?bangun (?:lagi|selamanya)\b"),
+    (
+        "SH",
+        r"\b(?:mau|ingin) "
+        + G2
+        + r"(?:nyusul|menyusul) "
+        + G2
+        + r"(?:almarhum|almarhumah|alm|mendiang|ke surga|ke alam sana)\b",
     ),
     ("SH", r"\b(?:kubekap|kubekep|kucekik|kubanting|kupukul|kuguncang)\b"),
     (
         "SH",
-        r"\b(?:shake|shaking|shook|smother|smothering|suffocate|suffocating|throw|drop|dropping) "
+        r"\b(?:smother|smothering|suffocate|suffocating) "
         + G2
         + r"(?:bayi|anak)\b",
     ),
@@ -652,6 +690,102 @@ RULES: tuple[tuple[str, str], ...] = (
     ("CRYM", r"\bmau " + G1 + r"nangis\b"),
 )
 
+# ======== round three: wording from the first two blind sets, by kind ========
+ROUND3: tuple[tuple[str, str], ...] = (
+    # ---- baby: vomits everything, poor feeding, no urine, spreading jaundice ----
+    ("B", r"\bmuntah " + G3 + r"(?:nyembur|menyembur|projectile|muncrat)\b"),
+    ("B", r"\b(?:nyembur|menyembur|projectile) " + G1 + r"muntah\b"),
+    (
+        "B",
+        r"\b(?:semua|apapun|apa aja|apa saja|whatever|anything) "
+        + G4
+        + r"(?:keluar lagi|dimuntahin|dimuntahkan|muntah)\b",
+    ),
+    (
+        "B",
+        r"\bkuning "
+        + G4
+        + r"(?:sampai|sampe|to|until|ke|down to) "
+        + G2
+        + r"(?:perut|kaki|paha|telapak|legs|belly|tangan|lutut)\b",
+    ),
+    ("BS", r"\b(?:males|malas|payah|lazy) " + G1 + r"(?:nyusu|minum)\b"),
+    ("BS", r"\bnyusu " + G2 + r"(?:payah|males|malas)\b"),
+    ("BS", r"\b(?:can|bisa) barely (?:nyusu|minum|suck)\b"),
+    # ---- mother: waters, weakness, collapse ----
+    ("PREG_M", r"\b(?:celana|rok|kasur|sprei|seprai|paha) " + G3 + r"basah\b"),
+    ("S", r"\bnapas " + G2 + r"(?:berhenti|stop|stopped)\b"),
+    ("MW", r"\b(?:barely|hardly|tidak bisa|tidak kuat) (?:stand|berdiri|walk|get up)\b"),
+    # ---- self-harm: euphemisms, plans ----
+    # (see RULES: intent + act, stockpiled pills, "nyusul almarhumah")
+    # ---- loss: euphemisms ----
+    (
+        "LOSS",
+        r"\bdipanggil (?:yang maha kuasa|yang kuasa|tuhan|allah|sang pencipta|sang khalik)\b",
+    ),
+    ("LOSS", r"\bsudah tidak ada (?:di dalam|dalam kandungan|di perut|di rahim)\b"),
+    ("LOSS", r"\b(?:sudah di surga|jadi malaikat|kembali ke pangkuan)\b"),
+    # ---- breast: fullness words, areola, red skin round the nipple ----
+    (
+        "ENG",
+        r"\b(?:payudara|susu|areola) "
+        + G4
+        + r"(?:tegang|begah|huge|shiny|mengkilap|rocks|rock|batu|mau pecah|meledak)\b",
+    ),
+    ("ENG", r"\b(?:penuh|keras|bengkak|kencang) " + G3 + r"(?:mau pecah|meledak|kayak batu)\b"),
+    ("ENG", r"\b(?:skip|skipping|skipped|kelewat|bolos|telat) " + G2 + r"(?:pump|mompa|perah)\b"),
+    ("BR", r"\bputing " + G4 + r"(?:sekitar|area|around) " + G2 + r"(?:merah|bengkak|panas)\b"),
+    # ---- latch: a compressed nipple after a feed ----
+    ("LATCH", r"\bputing " + G4 + r"(?:squashed|gepeng|penyet|pipih|creased|flattened)\b"),
+    ("LATCH", r"\b(?:clamps|clamping|chomps|chomping|chews|chewing|digigit|gigit)\b"),
+    # ---- low milk ----
+    (
+        "LOW",
+        r"\b(?:kiri|kanan|sebelah) (?:yang )?(?:kering|tidak keluar|"
+        r"sedikit(?= bgt| sekali| aja| saja| [,.?]|$))",
+    ),
+    ("LOW", r"\b(?:kolostrum) " + G3 + r"(?:belum keluar|tidak keluar|sedikit|tidak ada)\b"),
+    ("LOW", r"\b(?:asi|susu) " + G3 + r"(?:abis|habis)\b"),
+    (
+        "LOW",
+        r"\b(?:increase|nambah|nambahin|menambah|naikin|menaikkan|meningkatkan|boost|"
+        r"perbanyak|memperbanyak|banyakin) "
+        + G2
+        + r"(?:asi|supply|produksi)\b",
+    ),
+    ("LOW", r"\b(?:laper|lapar|hungry) (?:terus|mulu|melulu|all the time)\b"),
+    ("LOW", r"\bpayudara " + G2 + r"kempes\b"),
+    # ---- mood: bonding, guilt, self-esteem, no help ----
+    (
+        "MOOD",
+        r"\btidak (?:ngerasa|merasa|ada rasa|feel) "
+        + G1
+        + r"(?:sayang|deket|dekat|bonding|cinta|connected|terikat|bonded)\b",
+    ),
+    (
+        "MOOD",
+        r"\b(?:ibu (?:yang )?(?:jahat|buruk|gagal|tidak becus)|bad (?:mom|mother)|"
+        r"terrible (?:mom|mother)|aku jahat|minder|insecure|benci (?:diri|badan)|"
+        r"(?:feel|feeling|feels|merasa|ngerasa|bgt|jadi|jd|makin|lagi) down|down bgt)\b",
+    ),
+    ("MOOD", r"\b(?:pikiran " + G2 + r"kacau|kacau " + G2 + r"pikiran)\b"),
+    (
+        "MOOD",
+        r"\btidak ada (?:yang )?(?:nolong|nolongin|menolong|bantu|bantuin|peduli|ngerti|"
+        r"ngertiin)\b",
+    ),
+    ("MOODS", r"\bmalu\b"),
+    # ---- her flu-like aches: a fever sign that turns a red breast into mastitis ----
+    (
+        "ACHE",
+        r"\b(?:(?:badan|body) " + G2 + r"(?:pegel|pegal|ngilu|remuk|linu)|(?:kayak|seperti|kyk|mau) "
+        r"(?:mau )?flu)\b",
+    ),
+    # ---- mild baby symptoms ----
+    ("MILD", r"\b(?:ngelupas|kulit " + G1 + r"kering)\b"),
+)
+RULES = RULES + ROUND3
+
 COMPILED: tuple[tuple[str, re.Pattern[str]], ...] = tuple((k, re.compile(p)) for k, p in RULES)
 
 # ---------------- word classes used for scopes and subjects ----------------
@@ -694,12 +828,19 @@ NEG_FILLERS = frozenset(
         "signs",
         "feel",
         "feels",
+        "mau",
     ]
 )
 POST_NEG_OK = frozenset(["kok", "sih", "ya", "kak", "bun", "kan", "tidak", "lah", "dong"])
 
-BABY = frozenset({"bayi", "anak", "janin"})
-MOTHER = frozenset({"aku"})
+BABY = frozenset({"bayi", "anak", "janin", "keponakan"})
+OTHER_CHILD = frozenset({"keponakan"})  # a relative's child: her own baby is not meant
+MOTHER = frozenset({"aku", "istri"})  # "istri saya" is written by her husband about her
+# a baby after these is an object ("gak kuat bangun ngurus bayi"), not whose sign it is
+OBJECT_VERBS = frozenset(
+    ["ngurus", "ngurusin", "urus", "mengurus", "gendong", "gendongin", "menggendong", "jagain",
+     "mandiin", "mandiin", "nyusuin", "born", "lahir", "care"]
+)
 ADULT = frozenset(
     [
         "suami",
@@ -723,7 +864,7 @@ ADULT = frozenset(
         "mother",
     ]
 )
-BREAST = frozenset({"payudara", "susu", "puting"})
+BREAST = frozenset({"payudara", "susu", "puting", "areola"})
 WEATHER = frozenset(
     [
         "cuaca",
@@ -771,12 +912,13 @@ MOTHER_CONTEXT = frozenset(
 
 HYP_OPEN = frozenset({"kalau", "in case", "seandainya"})
 STRONG_GENERIC = re.compile(
-    r"\b(?:tanda|ciri|gejala|apa itu|itu apa|bedanya|beda|apa are|apa is|apa does|jaga jaga|"
+    r"\b(?:tanda|ciri|gejala|apa itu|itu apa|bedanya|beda antara|apa are|apa is|apa does|jaga jaga|"
     r"waspada|in case|cara (?:tau|tahu|mengetahui)|gimana (?:do aku |to )?(?:know|tell|tau|tahu)|"
     r"ngapain kalau|harus gimana kalau|what to do)\b"
 )
 WEAK_GENERIC = re.compile(r"\b(?:bahaya|bahayakah|berbahaya|normal|normalkah|wajar|wajarkah)\b")
 GENERIC_DEICTIC = re.compile(r"\b(?:itu|tuh|tu)\b")
+NOT_DEICTIC = re.compile(r"\b(?:(?:abis|habis|setelah|sesudah|karena|gara gara|terus) itu|suhu normal)\b")
 PRESENT = re.compile(
     r"\b(?:sekarang|sedang|tadi|semalam|barusan|sejak|dari (?:tadi|pagi|semalam|kemarin|\d+)|"
     r"sudah \d+ (?:hari|jam|minggu))\b"
@@ -784,6 +926,10 @@ PRESENT = re.compile(
 
 RESOLVED = frozenset(
     [
+        "berhenti",
+        "hilang",
+        "ilang",
+        "copot",
         "sembuh",
         "sehat",
         "membaik",
