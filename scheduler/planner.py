@@ -143,9 +143,9 @@ def send_from(now: datetime, zone: ZoneInfo, quiet_start: int, quiet_end: int) -
 
 async def catalogue(session: AsyncSession) -> list[CatalogueTip]:
     """The schedule from the `tips` table (synced from messages/ at start)."""
-    rows = (await session.scalars(select(TipRow))).all()
-    return [CatalogueTip(r.key, r.stage, r.offset_days, r.must_deliver, r.stale_after_days)
-            for r in rows]
+    rows = (await session.execute(select(TipRow.key, TipRow.stage, TipRow.offset_days,
+                                         TipRow.must_deliver, TipRow.stale_after_days))).all()
+    return [CatalogueTip(*row) for row in rows]
 
 
 def due_rows(days: dict[str, dict[int, list[str]]]) -> list[dict[str, object]]:
@@ -171,10 +171,12 @@ def table_for(rows: list[dict[str, object]]) -> str:
     return f"plan_due_{digest.hexdigest()[:12]}"
 
 
-async def load_due_table(session: AsyncSession, rows: list[dict[str, object]]) -> str:
+async def load_due_table(session: AsyncSession, rows: list[dict[str, object]], table: str
+                         ) -> str:
     """Create and fill this connection's due table once (it lives as long as the connection)."""
-    table = table_for(rows)
     await session.execute(text(f"CREATE TEMPORARY TABLE IF NOT EXISTS {table} ({_COLUMNS})"))
+    await session.execute(text(
+        f"CREATE INDEX IF NOT EXISTS ix_{table} ON {table} (day, stage, lang)"))
     if (await session.execute(text(f"SELECT 1 FROM {table} LIMIT 1"))).first() is None:
         insert = text(f"INSERT INTO {table} (stage, day, lang, tip_key, offset_days, body) "
                       "VALUES (:stage, :day, :lang, :tip_key, :offset_days, :body)")
@@ -184,8 +186,9 @@ async def load_due_table(session: AsyncSession, rows: list[dict[str, object]]) -
 
 
 @lru_cache(maxsize=4)
-def _cached_rows(tips: tuple[CatalogueTip, ...]) -> list[dict[str, object]]:
-    return due_rows(due_days(tips))
+def _cached_rows(tips: tuple[CatalogueTip, ...]) -> tuple[list[dict[str, object]], str]:
+    rows = due_rows(due_days(tips))
+    return rows, table_for(rows)
 
 
 @dataclass
@@ -209,11 +212,11 @@ async def plan_tips(
     tips = await catalogue(session)
     if not tips:
         return result
-    rows = _cached_rows(tuple(tips))
+    rows, table = _cached_rows(tuple(tips))
     if zones is None:
         zones = list((await session.scalars(
             select(Mother.tz).where(Mother.status == "active").distinct())).all())
-    table = await load_due_table(session, rows)
+    await load_due_table(session, rows, table)
     dialect = session.bind.dialect.name
     outbox_text, deliveries_text = planning_sql(dialect, table)
     today_type = Date() if dialect == "postgresql" else String()

@@ -1,0 +1,527 @@
+"""Delivering the outbox: claim, send under the provider's caps, record what happened.
+
+An outbox row moves pending -> sending -> sent -> delivered -> read, or ends failed
+(with a reason), held (WhatsApp window shut and no template), or cancelled.
+
+* Claims: `UPDATE outbox SET status='sending', lease_until=.. WHERE id IN (SELECT ..
+  FOR UPDATE SKIP LOCKED) RETURNING ..` on PostgreSQL; on SQLite the same UPDATE ..
+  RETURNING under BEGIN IMMEDIATE (one writer at a time). A row whose lease ran out
+  (its worker died) is claimed again: taken over within `lease_seconds`.
+* Caps hold for all workers together: per channel, one worker is the sender, elected
+  through the `leases` table (`ChannelLeader`); the others stand by and take over
+  when its lease is not renewed for `leader_ttl_seconds`. The leader paces sends
+  with one clock per channel and one per chat (Telegram: 1 a second per chat).
+* Errors: `SendError(permanent=True)` fails the row at once and flags the mother
+  unreachable; anything else is retried with exponential backoff and jitter
+  (or the provider's retry-after, which also pauses the whole channel), until
+  `give_up_after`. Final failures on five separate days pause her tips and tell
+  her cadre.
+* Every outcome is written in its own short transaction right after the provider
+  answers, guarded by `claimed_by`, so a crash can repeat at most the messages that
+  were in the provider's hands at that instant (see docs/BENCHMARKS.md).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, bindparam, or_, select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.transport import OutgoingMessage, SendError, Transport
+from db.models import Identity, Mother, Outbox, Staff
+from db.types import UTCDateTime
+from flows.outbox import enqueue, preferred_identity
+from messages.texts import text as ui_text
+from scheduler.clock import Clock
+
+log = logging.getLogger(__name__)
+
+# how far along a row is; a status callback never moves a row back down this list
+RANK = {"pending": 0, "held": 0, "queued": 1, "accepted": 1, "scheduled": 1, "sending": 1,
+        "sent": 2, "delivered": 3, "read": 4}
+FINAL = frozenset({"failed", "undelivered", "cancelled", "canceled"})
+# messages the bot starts (not replies): they need her to be active, and on WhatsApp
+# outside the 24-hour window a template
+SCHEDULED_KINDS = frozenset({"tip", "reminder", "checkin", "welcome"})
+
+
+@dataclass(frozen=True)
+class DeliveryConfig:
+    """How the senders behave; built from settings (`from_settings`) or by tests."""
+
+    rates: Mapping[str, float] = field(default_factory=dict)  # messages a second per channel
+    per_chat_seconds: Mapping[str, float] = field(default_factory=dict)
+    templates: Mapping[str, str] = field(default_factory=dict)  # kind -> Content SID
+    lease_seconds: float = 20.0
+    leader_ttl_seconds: float = 10.0
+    batch: int = 200
+    concurrency: int = 64
+    send_timeout_seconds: float = 8.0  # well inside the lease, so a slow send is not re-sent
+    backoff_base_seconds: float = 2.0
+    backoff_max_seconds: float = 600.0
+    give_up_after: timedelta = timedelta(hours=48)
+    window: timedelta = timedelta(hours=24)
+    pause_after_failure_days: int = 5
+    idle_seconds: float = 0.5
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> DeliveryConfig:
+        """The deployment's caps and timings (delivery_* settings are optional)."""
+        def opt(name: str, default: float) -> float:
+            return float(getattr(settings, name, default))
+
+        return cls(
+            rates={"telegram": settings.telegram_rate_per_second,
+                   "whatsapp": settings.whatsapp_rate_per_second},
+            per_chat_seconds={"telegram": settings.telegram_rate_per_chat_seconds},
+            templates=dict(settings.twilio_templates),
+            lease_seconds=opt("delivery_lease_seconds", 20.0),
+            send_timeout_seconds=opt("delivery_send_timeout_seconds", 8.0),
+            leader_ttl_seconds=opt("delivery_leader_ttl_seconds", 10.0),
+            backoff_base_seconds=opt("delivery_backoff_base_seconds", 2.0),
+            backoff_max_seconds=opt("delivery_backoff_max_seconds", 600.0),
+            give_up_after=timedelta(hours=opt("delivery_give_up_hours", 48.0)),
+        )
+
+    def backoff(self, attempts: int) -> float:
+        """Exponential backoff with jitter: between half and all of base * 2^(n-1), capped."""
+        exponent = max(attempts - 1, 0)
+        ceiling = min(self.backoff_max_seconds, self.backoff_base_seconds * 2**exponent)
+        return random.uniform(ceiling / 2, ceiling)
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A row this worker holds the lease on."""
+
+    id: int
+    channel: str
+    address: str
+    text: str
+    choices: list[dict[str, Any]]
+    kind: str
+    mother_id: int | None
+    attempts: int
+    created_at: datetime
+    lease_until: datetime
+
+
+# --- claiming ------------------------------------------------------------------------
+
+
+async def claim(
+    session: AsyncSession, channel: str, worker: str, now: datetime, *, limit: int,
+    lease_seconds: float,
+) -> list[Claimed]:
+    """Take up to `limit` due rows of a channel (and rows whose worker's lease ran out)."""
+    due = or_(and_(Outbox.status == "pending", Outbox.not_before <= now),
+              and_(Outbox.status == "sending", Outbox.lease_until < now))
+    ids = (select(Outbox.id).where(Outbox.channel == channel, due)
+           .order_by(Outbox.not_before, Outbox.id).limit(limit))
+    if session.bind.dialect.name == "postgresql":
+        ids = ids.with_for_update(skip_locked=True)
+    statement = (
+        update(Outbox)
+        .where(Outbox.id.in_(ids.scalar_subquery()))
+        .values(status="sending", lease_until=now + timedelta(seconds=lease_seconds),
+                claimed_by=worker, attempts=Outbox.attempts + 1)
+        .returning(Outbox.id, Outbox.channel, Outbox.address, Outbox.text, Outbox.choices,
+                   Outbox.kind, Outbox.mother_id, Outbox.attempts, Outbox.created_at,
+                   Outbox.lease_until)
+        .execution_options(synchronize_session=False)
+    )
+    rows = (await session.execute(statement)).all()
+    return sorted((Claimed(*row) for row in rows), key=lambda c: c.id)
+
+
+async def _finish(session: AsyncSession, row_id: int, worker: str, **values: Any) -> bool:
+    """Write an outcome, only if the row is still ours (no one took it over)."""
+    result = await session.execute(
+        update(Outbox).where(Outbox.id == row_id, Outbox.claimed_by == worker,
+                             Outbox.status == "sending")
+        .values(lease_until=None, **values).execution_options(synchronize_session=False))
+    return getattr(result, "rowcount", 0) == 1
+
+
+async def screen(
+    session: AsyncSession, rows: Sequence[Claimed], worker: str, now: datetime,
+    config: DeliveryConfig,
+) -> tuple[list[tuple[Claimed, str | None, dict[str, str] | None]], int, int]:
+    """Drop what must not go (she stopped), hold what cannot (WhatsApp window shut).
+
+    Returns the rows to send with their template, how many were cancelled and held.
+    """
+    mother_ids = {r.mother_id for r in rows if r.mother_id and r.kind in SCHEDULED_KINDS}
+    inactive: set[int] = set()
+    if mother_ids:
+        inactive = set((await session.scalars(select(Mother.id).where(
+            Mother.id.in_(mother_ids), Mother.status != "active"))).all())
+    open_window: dict[str, datetime | None] = {}
+    whatsapp = {r.address for r in rows if r.channel == "whatsapp"}
+    if whatsapp:
+        found = await session.execute(select(Identity.address, Identity.last_inbound_at).where(
+            Identity.channel == "whatsapp", Identity.address.in_(whatsapp)))
+        open_window = {address: at for address, at in found.all()}
+    keep: list[tuple[Claimed, str | None, dict[str, str] | None]] = []
+    cancelled = held = 0
+    for row in rows:
+        if row.mother_id in inactive:
+            await _finish(session, row.id, worker, status="cancelled", error="not active")
+            cancelled += 1
+            continue
+        if row.channel == "whatsapp":
+            last = open_window.get(row.address)
+            if last is None or now - last >= config.window:
+                sid = config.templates.get(row.kind)
+                if sid is None:
+                    await _finish(session, row.id, worker, status="held",
+                                  error="24-hour window closed, no template")
+                    held += 1
+                    continue
+                keep.append((row, sid, {"1": row.text}))
+                continue
+        keep.append((row, None, None))
+    return keep, cancelled, held
+
+
+# --- status callbacks and failures ----------------------------------------------------------
+
+
+async def record_status(
+    session: AsyncSession, provider_msg_id: str, status: str, error_code: str | None,
+    now: datetime,
+) -> bool:
+    """A provider's status callback: move the row forward only (never back); True if it moved."""
+    query = select(Outbox).where(Outbox.provider_msg_id == provider_msg_id)
+    if session.bind.dialect.name == "postgresql":
+        query = query.with_for_update()
+    row = (await session.scalars(query.limit(1))).first()
+    status = status.lower()
+    if row is None or row.status in FINAL:
+        return False
+    if status in FINAL:
+        if RANK.get(row.status, 0) >= RANK["delivered"]:
+            return False  # a late failure after delivery changes nothing
+        row.status, row.error_code = "undelivered" if status == "undelivered" else "failed", \
+            error_code
+        row.error = f"provider status {status}"
+        if row.mother_id is not None:
+            await note_failure(session, row.mother_id, now)
+        return True
+    if status not in RANK or RANK[status] <= RANK.get(row.status, 0):
+        return False
+    row.status = status
+    if status in ("delivered", "read") and row.delivered_at is None:
+        row.delivered_at = now
+    if error_code:
+        row.error_code = error_code
+    return True
+
+
+async def note_failure(
+    session: AsyncSession, mother_id: int, now: datetime, *, permanent: bool = False,
+    pause_after: int = 5,
+) -> bool:
+    """Count a failed day for her; on the fifth separate day pause her tips and tell her cadre.
+
+    Returns True when this failure paused her.
+    """
+    query = select(Mother).where(Mother.id == mother_id)
+    if session.bind.dialect.name == "postgresql":
+        query = query.with_for_update()
+    mother = (await session.scalars(query)).first()
+    if mother is None:
+        return False
+    if permanent:
+        mother.unreachable = True
+    day = now.astimezone(ZoneInfo(mother.tz)).date().isoformat()
+    days = list(mother.failure_days or [])
+    if day not in days:
+        mother.failure_days = days = [*days, day]
+    if len(days) < pause_after or mother.status != "active":
+        return False
+    mother.status = "paused"
+    mother.unreachable = True
+    await session.execute(
+        update(Outbox).where(Outbox.mother_id == mother.id, Outbox.status.in_(("pending", "held")),
+                             Outbox.kind.in_(SCHEDULED_KINDS))
+        .values(status="cancelled", error="paused: unreachable")
+        .execution_options(synchronize_session=False))
+    cadre = await session.get(Staff, mother.cadre_id) if mother.cadre_id else None
+    identity = await preferred_identity(session, staff=cadre) if cadre else None
+    if cadre is not None and identity is not None:
+        enqueue(session, channel=identity.channel, address=identity.address, now=now,
+                text=ui_text("reminders.cadre_unreachable", cadre.lang, name=mother.name,
+                             days=len(days)),
+                kind="alert", staff_id=cadre.id, dedupe_key=f"unreachable:{mother.id}:{day}")
+    log.warning("mother paused after failures on separate days", extra={"mother_id": mother.id})
+    return True
+
+
+# --- pacing ------------------------------------------------------------------------------
+
+
+class Pacer:
+    """One channel's cap: evenly spaced send slots, a gap per chat, and pauses on 429."""
+
+    def __init__(self, rate: float | None, per_chat: float = 0.0) -> None:
+        self.interval = 1.0 / rate if rate else 0.0
+        self.per_chat = per_chat
+        self._next = 0.0
+        self._paused_until = 0.0
+        self._chat_next: dict[str, float] = {}
+
+    def pause(self, seconds: float) -> None:
+        """The provider said wait: nobody on this channel sends until then."""
+        self._paused_until = max(self._paused_until, time.monotonic() + seconds)
+
+    async def slot(self, address: str) -> None:
+        """Wait for this chat's turn, then for the channel's next slot."""
+        while True:
+            now = time.monotonic()
+            wait = max(self._paused_until, self._chat_next.get(address, 0.0)) - now
+            if wait <= 0:
+                break
+            await asyncio.sleep(wait)
+        if self.interval:
+            now = time.monotonic()
+            at = max(now, self._next)
+            self._next = at + self.interval
+            if at > now:
+                await asyncio.sleep(at - now)
+        if self.per_chat:
+            self._chat_next[address] = time.monotonic() + self.per_chat
+            if len(self._chat_next) > 100_000:
+                cutoff = time.monotonic()
+                self._chat_next = {a: t for a, t in self._chat_next.items() if t > cutoff}
+
+
+# --- leadership ------------------------------------------------------------------------
+
+
+class ChannelLeader:
+    """Who sends on a channel: a lease row in `leases`, renewed while its holder lives."""
+
+    def __init__(self, channel: str, holder: str, ttl_seconds: float) -> None:
+        self.name = f"send:{channel}"
+        self.holder = holder
+        self.ttl = timedelta(seconds=ttl_seconds)
+
+    async def hold(self, sessions: async_sessionmaker[AsyncSession], now: datetime) -> bool:
+        """Take or renew the lease; True while this worker is the channel's sender."""
+        async with sessions() as session, session.begin():
+            renewed = await session.execute(
+                text("UPDATE leases SET holder = :me, expires_at = :until WHERE name = :name "
+                     "AND (holder = :me OR expires_at < :now)").bindparams(
+                    **_times(until=now + self.ttl, now=now)),
+                {"me": self.holder, "name": self.name})
+            if getattr(renewed, "rowcount", 0) == 1:
+                return True
+            created = await session.execute(
+                text("INSERT INTO leases (name, holder, expires_at) VALUES (:name, :me, :until) "
+                     "ON CONFLICT (name) DO NOTHING").bindparams(**_times(until=now + self.ttl)),
+                {"me": self.holder, "name": self.name})
+            return getattr(created, "rowcount", 0) == 1
+
+    async def release(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        """Step down (a clean shutdown hands over at once)."""
+        async with sessions() as session, session.begin():
+            await session.execute(text("DELETE FROM leases WHERE name = :name AND holder = :me"),
+                                  {"name": self.name, "me": self.holder})
+
+
+def _times(**values: datetime) -> dict[str, Any]:
+    return {name: bindparam(name, value, type_=UTCDateTime()) for name, value in values.items()}
+
+
+# --- sending --------------------------------------------------------------------------------
+
+
+@dataclass
+class SendStats:
+    """What a sender has done since it started."""
+
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    held: int = 0
+    cancelled: int = 0
+    lost_lease: int = 0
+
+
+class ChannelSender:
+    """Sends one channel's claimed rows through its transport, under its pacer."""
+
+    def __init__(
+        self, transport: Transport, sessions: async_sessionmaker[AsyncSession], clock: Clock,
+        config: DeliveryConfig, worker: str,
+    ) -> None:
+        self.transport = transport
+        self.channel = transport.channel
+        self.sessions = sessions
+        self.clock = clock
+        self.config = config
+        self.worker = worker
+        self.pacer = Pacer(config.rates.get(self.channel),
+                           config.per_chat_seconds.get(self.channel, 0.0))
+        self.stats = SendStats()
+        self._gate = asyncio.Semaphore(config.concurrency)
+
+    @property
+    def batch(self) -> int:
+        rate = self.config.rates.get(self.channel)
+        return self.config.batch if not rate else max(10, min(self.config.batch, int(rate * 3)))
+
+    async def run_once(self) -> int:
+        """Claim one batch and send it; returns how many rows were handled."""
+        now = self.clock.now()
+        async with self.sessions() as session, session.begin():
+            rows = await claim(session, self.channel, self.worker, now, limit=self.batch,
+                               lease_seconds=self.config.lease_seconds)
+            if not rows:
+                return 0
+            keep, cancelled, held = await screen(session, rows, self.worker, now, self.config)
+        self.stats.cancelled += cancelled
+        self.stats.held += held
+        by_chat: dict[str, list[tuple[Claimed, str | None, dict[str, str] | None]]] = \
+            defaultdict(list)
+        for item in keep:
+            by_chat[item[0].address].append(item)
+        await asyncio.gather(*(self._send_chat(items) for items in by_chat.values()))
+        return len(rows)
+
+    async def _send_chat(self, items: list[tuple[Claimed, str | None, dict[str, str] | None]]
+                         ) -> None:
+        """One chat's rows in order, one at a time."""
+        for row, sid, variables in items:
+            async with self._gate:
+                await self._send_one(row, sid, variables)
+
+    async def _send_one(self, row: Claimed, sid: str | None, variables: dict[str, str] | None
+                        ) -> None:
+        await self.pacer.slot(row.address)
+        if self.clock.now() + timedelta(seconds=self.config.send_timeout_seconds) >= \
+                row.lease_until:
+            # waited too long (a 429 pause): the lease may pass to another worker mid-send
+            async with self.sessions() as session, session.begin():
+                await _finish(session, row.id, self.worker, status="pending",
+                              not_before=self.clock.now())
+            self.stats.lost_lease += 1
+            return
+        message = OutgoingMessage(outbox_id=row.id, channel=row.channel, address=row.address,
+                                  text=row.text, choices=list(row.choices or []), kind=row.kind,
+                                  template_sid=sid, template_vars=variables)
+        error: SendError | None = None
+        provider_id: str | None = None
+        try:
+            provider_id = await asyncio.wait_for(self.transport.send(message),
+                                                 self.config.send_timeout_seconds)
+        except SendError as exc:
+            error = exc
+        except TimeoutError:
+            error = SendError("timed out", code="timeout")
+        except Exception as exc:  # noqa: BLE001  (a transport bug must not kill the loop)
+            log.exception("transport raised", extra={"outbox_id": row.id})
+            error = SendError(f"{type(exc).__name__}: {exc}"[:200], code="exception")
+        await self._record(row, provider_id, error)
+
+    async def _record(self, row: Claimed, provider_id: str | None, error: SendError | None
+                      ) -> None:
+        now = self.clock.now()
+        async with self.sessions() as session, session.begin():
+            if error is None:
+                ok = await _finish(session, row.id, self.worker, status="sent", sent_at=now,
+                                   provider_msg_id=provider_id, error=None, error_code=None)
+                self.stats.sent += ok
+                self.stats.lost_lease += not ok
+                return
+            reason = error.message[:200]
+            if error.window_closed:
+                await _finish(session, row.id, self.worker, status="held", error=reason,
+                              error_code=error.code)
+                self.stats.held += 1
+            elif error.permanent or now - row.created_at > self.config.give_up_after:
+                if await _finish(session, row.id, self.worker, status="failed", error=reason,
+                                 error_code=error.code) and row.mother_id is not None:
+                    await note_failure(session, row.mother_id, now, permanent=error.permanent,
+                                       pause_after=self.config.pause_after_failure_days)
+                self.stats.failed += 1
+            else:
+                if error.retry_after is not None:
+                    self.pacer.pause(error.retry_after)
+                    delay = error.retry_after
+                else:
+                    delay = self.config.backoff(row.attempts)
+                await _finish(session, row.id, self.worker, status="pending",
+                              not_before=now + timedelta(seconds=delay), error=reason,
+                              error_code=error.code)
+                self.stats.retried += 1
+
+
+class Deliverer:
+    """The delivery loop of one worker: per channel, lead and send, or stand by."""
+
+    def __init__(
+        self, transports: Mapping[str, Transport], sessions: async_sessionmaker[AsyncSession],
+        clock: Clock, config: DeliveryConfig, worker: str | None = None,
+    ) -> None:
+        self.worker = worker or f"w-{uuid.uuid4().hex[:10]}"
+        self.sessions = sessions
+        self.clock = clock
+        self.config = config
+        self.senders = {name: ChannelSender(t, sessions, clock, config, self.worker)
+                        for name, t in transports.items()}
+        self.leaders = {name: ChannelLeader(name, self.worker, config.leader_ttl_seconds)
+                        for name in transports}
+
+    async def drain(self, channel: str | None = None) -> int:
+        """Send everything due now (no leadership): `asibot simulate` and tests."""
+        total = 0
+        for name, sender in self.senders.items():
+            if channel in (None, name):
+                while True:
+                    handled = await sender.run_once()
+                    total += handled
+                    if not handled:
+                        break
+        return total
+
+    async def run_channel(self, name: str, stop: asyncio.Event) -> None:
+        """Lead this channel whenever no live worker does, and send while leading."""
+        sender, leader = self.senders[name], self.leaders[name]
+        renewed = 0.0
+        leading = False
+        try:
+            while not stop.is_set():
+                try:
+                    if time.monotonic() - renewed > self.config.leader_ttl_seconds / 3:
+                        leading = await leader.hold(self.sessions, self.clock.now())
+                        renewed = time.monotonic() if leading else 0.0
+                    handled = await sender.run_once() if leading else 0
+                except Exception:  # noqa: BLE001  (the database may blink; try again)
+                    log.exception("delivery loop error", extra={"channel": name})
+                    handled, leading, renewed = 0, False, 0.0
+                if not handled:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(stop.wait(), self.config.idle_seconds)
+        finally:
+            if leading:
+                with contextlib.suppress(Exception):
+                    await leader.release(self.sessions)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Every channel at once until `stop` is set."""
+        await asyncio.gather(*(self.run_channel(name, stop) for name in self.senders))
+

@@ -1,0 +1,276 @@
+"""Tips and reminders on time, on both engines, with a fake clock: the scheduler's promises."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select, update
+
+from bot.runtime import Runtime
+from bot.simulator.transport import SimulatorTransport
+from db.models import Answer, Identity, Mother, Outbox, Reminder
+from flows.catalogue import tips_by_key
+from flows.menu import record_birth
+from flows.reminders import plan_reminders
+from flows.types import Inbound
+from scheduler.delivery import Deliverer, DeliveryConfig
+from scheduler.jobs import HeartbeatState, heartbeat
+from scheduler.planner import due_days, plan_tips
+
+WIB, WITA, WIT = "Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"
+
+
+async def add_mother(runtime: Runtime, *, stage: str = "pregnant", anchor: date, tz: str = WIB,
+                     tip_hour: int = 8, from_day: int | None = None, address: str = "sim:ibu",
+                     lang: str = "id") -> int:
+    now = runtime.clock.now()
+    today = now.astimezone(ZoneInfo(tz)).date()
+    async with runtime.sessions() as session, session.begin():
+        mother = Mother(name="Siti", lang=lang, tz=tz, tip_hour=tip_hour, stage=stage,
+                        due_date=anchor if stage == "pregnant" else None,
+                        birth_date=anchor if stage == "postnatal" else None, status="active",
+                        tips_from_day=(today - anchor).days if from_day is None else from_day,
+                        unreachable=False, failure_days=[], created_at=now,
+                        last_inbound_at=now)
+        session.add(mother)
+        await session.flush()
+        session.add(Identity(channel="simulator", address=address, mother_id=mother.id,
+                             last_inbound_at=now, created_at=now))
+        await plan_reminders(session, mother, now)
+        return mother.id
+
+
+class World:
+    """The heartbeat and the delivery loop, moved by hand."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self.state = HeartbeatState()
+        self.deliverer = Deliverer({"simulator": SimulatorTransport()}, runtime.sessions,
+                                   runtime.clock, DeliveryConfig(), worker="test")
+
+    async def at(self, moment: datetime) -> None:
+        self.runtime.clock.set(moment)  # type: ignore[attr-defined]
+        await heartbeat(self.runtime.sessions, moment, self.runtime.config, self.state)
+        await self.deliverer.drain()
+
+    async def sent(self, mother_id: int | None = None, kind: str | None = None) -> list[Outbox]:
+        async with self.runtime.sessions() as session:
+            query = select(Outbox).where(Outbox.status == "sent").order_by(Outbox.id)
+            if mother_id is not None:
+                query = query.where(Outbox.mother_id == mother_id)
+            if kind is not None:
+                query = query.where(Outbox.kind == kind)
+            return list((await session.scalars(query)).all())
+
+
+def local(day: date, hour: int, tz: str = WIB, minute: int = 0) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=ZoneInfo(tz)).astimezone(UTC)
+
+
+def tip_key(row: Outbox) -> str:
+    return (row.dedupe_key or "").rsplit(":", 1)[-1]
+
+
+@pytest.mark.slow
+async def test_mother_from_week_30_to_24_months_gets_every_tip_once_at_her_hour(
+    runtime: Runtime,
+) -> None:
+    today = runtime.clock.now().astimezone(ZoneInfo(WIB)).date()
+    due = today + timedelta(days=70)  # week 30
+    mother_id = await add_mother(runtime, anchor=due)
+    world = World(runtime)
+    day = today + timedelta(days=1)
+    while day <= due + timedelta(days=731):
+        if day == due:  # she reports the birth early on the due date
+            runtime.clock.set(local(day, 6))  # type: ignore[attr-defined]
+            async with runtime.sessions() as session, session.begin():
+                mother = await session.get(Mother, mother_id)
+                assert mother is not None
+                record_birth(mother, due, day)
+                await plan_reminders(session, mother, local(day, 6))
+        for hour in (7, 8, 22) if day.toordinal() % 9 == 0 else (8,):
+            await world.at(local(day, hour, minute=5))
+        day += timedelta(days=1)
+    tips = await world.sent(mother_id, "tip")
+    keys = Counter(tip_key(row) for row in tips)
+    catalogue = tips_by_key().values()
+    expected = {t.key for t in catalogue if t.stage == "pregnancy" and -70 <= t.offset_days < 0}
+    expected |= {t.key for t in catalogue if t.stage == "child"}
+    assert set(keys) == expected
+    assert max(keys.values()) == 1
+    assert {row.sent_at.astimezone(ZoneInfo(WIB)).hour for row in tips} == {8}
+    checkins = [r for r in await world.sent(mother_id, "checkin") if r.choices]
+    assert len(checkins) == 6  # monthly, 0-5 months
+    assert not await world.sent(mother_id, "reminder") or all(
+        "Bunda Siti" in r.text for r in await world.sent(mother_id, "reminder"))
+
+
+async def test_tips_wait_for_the_end_of_quiet_hours(runtime: Runtime) -> None:
+    today = runtime.clock.now().astimezone(ZoneInfo(WIB)).date()
+    night_owl = await add_mother(runtime, stage="postnatal", anchor=today - timedelta(days=1),
+                                 tip_hour=22, address="sim:owl", from_day=2)
+    world = World(runtime)
+    tomorrow = today + timedelta(days=1)
+    await world.at(local(tomorrow, 5, minute=30))
+    assert await world.sent(night_owl, "tip") == []
+    await world.at(local(tomorrow, 6, minute=1))
+    tips = await world.sent(night_owl, "tip")
+    assert len(tips) == 1 and tips[0].sent_at.astimezone(ZoneInfo(WIB)).hour == 6
+    # a planner that was down all day and wakes at 23:00 sends nothing before morning
+    after = today + timedelta(days=3)
+    await world.at(local(after, 23))
+    async with runtime.sessions() as session:
+        waiting = (await session.scalars(select(Outbox).where(
+            Outbox.mother_id == night_owl, Outbox.status == "pending"))).all()
+    assert waiting and all(r.not_before == local(after + timedelta(days=1), 6) for r in waiting)
+
+
+async def test_each_zone_gets_its_tip_at_its_own_local_hour(runtime: Runtime) -> None:
+    today = runtime.clock.now().astimezone(ZoneInfo(WIB)).date()
+    ids = {tz: await add_mother(runtime, stage="postnatal", anchor=today - timedelta(days=2),
+                                tz=tz, address=f"sim:{tz}", from_day=3)
+           for tz in (WIB, WITA, WIT)}
+    world = World(runtime)
+    start = local(today + timedelta(days=1), 0, WIT)
+    for hour in range(30):
+        await world.at(start + timedelta(hours=hour))
+    for tz, mother_id in ids.items():
+        tips = await world.sent(mother_id, "tip")
+        assert len(tips) == 1, tz
+        assert tips[0].sent_at.astimezone(ZoneInfo(tz)).hour == 8, tz
+    times = sorted([(await world.sent(ids[tz], "tip"))[0].sent_at for tz in (WIT, WITA, WIB)])
+    assert times[1] - times[0] == timedelta(hours=1) == times[2] - times[1]
+
+
+async def test_after_a_three_day_outage_she_gets_the_latest_and_missed_must_deliver_tips(
+    runtime: Runtime,
+) -> None:
+    today = runtime.clock.now().astimezone(ZoneInfo(WIB)).date()
+    born = today - timedelta(days=1)  # newborn: a tip every day
+    mother_id = await add_mother(runtime, stage="postnatal", anchor=born, from_day=0)
+    world = World(runtime)
+    await world.at(local(today, 10, minute=5))  # days 0 and 1 (day 0 is a missed must-deliver)
+    first = {tip_key(r) for r in await world.sent(mother_id, "tip")}
+    # down for days 2, 3, 4; back on day 5
+    back = born + timedelta(days=5)
+    await world.at(local(back, 9))
+    caught_up = {tip_key(r) for r in await world.sent(mother_id, "tip")} - first
+    async with runtime.sessions() as session:
+        schedule = due_days([t for t in await _catalogue(session)])
+    assert caught_up == set(schedule["child"][5]) - first
+    newest = max((t for t in tips_by_key().values() if t.stage == "child"
+                  and t.offset_days <= 5), key=lambda t: t.offset_days)
+    assert newest.key in caught_up
+    missed = {t.key for t in tips_by_key().values() if t.stage == "child"
+              and 2 <= t.offset_days <= 4}
+    assert {k for k in caught_up if k in missed} == {
+        k for k in missed if tips_by_key()[k].must_deliver}
+    assert len(caught_up) < len(missed) + 1  # never a flood
+    # the skipped tips never come later
+    for extra in range(1, 4):
+        await world.at(local(back + timedelta(days=extra), 9))
+    all_keys = [tip_key(r) for r in await world.sent(mother_id, "tip")]
+    skipped = {k for k in missed if not tips_by_key()[k].must_deliver}
+    assert not skipped & set(all_keys)
+    assert len(all_keys) == len(set(all_keys))
+
+
+async def _catalogue(session: Any) -> Any:
+    from scheduler.planner import catalogue  # noqa: PLC0415
+
+    return await catalogue(session)
+
+
+async def test_opting_out_midway_stops_every_tip_and_reminder(runtime: Runtime) -> None:
+    today = runtime.clock.now().astimezone(ZoneInfo(WIB)).date()
+    mother_id = await add_mother(runtime, stage="postnatal", anchor=today - timedelta(days=14),
+                                 address="sim:stop")
+    world = World(runtime)
+    await world.at(local(today, 10, minute=5))
+    assert await world.sent(mother_id, "tip")
+    # a later tip is already in the outbox, not yet sent, when she says STOP
+    async with runtime.sessions() as session, session.begin():
+        planned = await plan_tips(session, local(today + timedelta(days=3), 8))
+    assert planned.tips == 1
+    runtime.clock.set(local(today, 12))  # type: ignore[attr-defined]
+    await runtime.handle(Inbound("simulator", "sim:stop", "STOP", "m-stop", local(today, 12)))
+    await world.deliverer.drain()
+    before = len(await world.sent(mother_id))
+    day = today + timedelta(days=1)
+    for _ in range(60):
+        await world.at(local(day, 8, minute=5))
+        await world.at(local(day, 9, minute=5))
+        day += timedelta(days=1)
+    after = await world.sent(mother_id)
+    assert len(after) == before  # only the STOP confirmation, nothing since
+    async with runtime.sessions() as session:
+        open_reminders = (await session.scalars(select(Reminder).where(
+            Reminder.mother_id == mother_id, Reminder.done_at.is_(None)))).all()
+    assert open_reminders == []
+
+
+@pytest.mark.parametrize("status", ["loss", "opted_out", "paused"])
+async def test_no_tip_ever_goes_to_a_mother_who_is_not_active(runtime: Runtime, status: str
+                                                             ) -> None:
+    today = runtime.clock.now().astimezone(ZoneInfo(WIB)).date()
+    mother_id = await add_mother(runtime, stage="postnatal", anchor=today - timedelta(days=3))
+    async with runtime.sessions() as session, session.begin():
+        planned = await plan_tips(session, local(today, 9))
+        assert planned.tips == 1  # a tip is in the outbox already...
+        await session.execute(update(Mother).values(status=status))
+    world = World(runtime)
+    for offset in range(10):
+        await world.at(local(today + timedelta(days=offset), 11))
+    assert await world.sent(mother_id) == []  # ...and is cancelled at the door
+
+
+async def test_pregnant_past_due_date_gets_the_birth_prompt_and_no_child_tips(
+    runtime: Runtime,
+) -> None:
+    today = runtime.clock.now().astimezone(ZoneInfo(WIB)).date()
+    mother_id = await add_mother(runtime, anchor=today + timedelta(days=2))
+    world = World(runtime)
+    for offset in range(1, 12):
+        await world.at(local(today + timedelta(days=offset), 8, minute=5))
+        await world.at(local(today + timedelta(days=offset), 9, minute=5))
+    tips = await world.sent(mother_id, "tip")
+    assert tips and all(tip_key(r).startswith("preg_") for r in tips)
+    prompts = await world.sent(mother_id, "reminder")
+    assert len(prompts) == 2  # on the due date and a week later
+    assert all("lahir" in r.text for r in prompts)
+
+
+async def test_monthly_checkin_records_the_who_24_hour_recall(runtime: Runtime) -> None:
+    today = runtime.clock.now().astimezone(ZoneInfo(WIB)).date()
+    mother_id = await add_mother(runtime, stage="postnatal", anchor=today - timedelta(days=10),
+                                 address="sim:ci")
+    world = World(runtime)
+    day = today
+    while not await world.sent(mother_id, "checkin"):
+        day += timedelta(days=1)
+        await world.at(local(day, 9, minute=5))
+    asked = await world.sent(mother_id, "checkin")
+    assert "KEMARIN" in asked[0].text and "ASI" in asked[1].text
+    moment = local(day, 10)
+    runtime.clock.set(moment)  # type: ignore[attr-defined]
+    replies = []
+    for n, text in enumerate(["1", "1 8", "tidak"]):
+        result = await runtime.handle(Inbound("simulator", "sim:ci", text, f"ci-{n}", moment))
+        async with runtime.sessions() as session:
+            replies.append([r.text for r in (await session.scalars(select(Outbox).where(
+                Outbox.id.in_(result.outbox_ids)))).all()])
+    assert "16" in replies[0][0]  # the numbered list
+    assert "oralit" in replies[1][0]
+    assert "Terima kasih" in replies[2][0] and "Hebat" not in replies[2][0]
+    async with runtime.sessions() as session:
+        answers = {a.question: a.answer for a in (await session.scalars(
+            select(Answer).where(Answer.mother_id == mother_id))).all()}
+    assert answers["q1_breastmilk"] == "yes"
+    assert answers["q2_item01"] == "yes" and answers["q2_item08"] == "yes"
+    assert answers["q2_item02"] == "no" and len([q for q in answers if q.startswith("q2_")]) == 16
+    assert answers["q3_ors_drops"] == "no"
