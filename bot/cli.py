@@ -15,6 +15,7 @@ import click
 from bot.cli_content import content
 from bot.cli_invite import invite
 from bot.cli_triage import triage
+from bot.cli_worker import simulate, worker
 from bot.logging import setup_logging
 from bot.operators import ChannelAddress, OperatorError, add_staff, load_demo_data
 from bot.runtime import Runtime, build_runtime
@@ -230,3 +231,5 @@ def dashboard_link(code: str, days: int) -> None:
 cadre.add_command(invite)
 main.add_command(content)
 main.add_command(triage)
+main.add_command(worker)
+main.add_command(simulate)
