@@ -22,13 +22,18 @@ import math
 import random
 import sys
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from flows.triage.model import CLASSES, features  # noqa: E402
+
+if TYPE_CHECKING:
+    from flows.triage.classifier import TriageResult
 
 DATA = ROOT / "data" / "triage"
 CORPUS = DATA / "synthetic.jsonl"
@@ -684,7 +689,64 @@ def build_corpus() -> list[dict[str, str]]:
 
 def _is_sh_note(note: str) -> bool:
     n = note.lower()
-    return any(w in n for w in ("self-harm", "self harm", "suicid", "harm", "harming"))
+    return any(
+        w in n
+        for w in (
+            "self-harm",
+            "self harm",
+            "suicid",
+            "harm",
+            "harming",
+            "death wish",
+            "wish to die",
+            "smother",
+            "pills",
+            "kill",
+        )
+    )
+
+
+# hand-written sets the model learns from besides the corpus; heldout.jsonl stays a
+# measurement, and no file named blind3* is ever read here
+REAL_SETS = ("dev2.jsonl", "blind.jsonl", "blind2.jsonl")
+CV_SETS = ("blind.jsonl", "blind2.jsonl")
+REAL_WEIGHT = 3  # a real mother's line weighs like three generated ones
+CV_FOLDS = 5
+MIN_DF = 6  # features seen in fewer messages are dropped (keeps model.json small)
+
+
+def load_real(name: str) -> list[dict[str, str]]:
+    """Rows of one hand-written set, danger_mother with a self-harm note as "self_harm"."""
+    out = []
+    with (DATA / name).open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                r = json.loads(line)
+                lab = r["label"]
+                if lab == "danger_mother" and _is_sh_note(r.get("note", "")):
+                    lab = "self_harm"
+                out.append({"id": r["id"], "text": r["text"], "label": lab, "gold": r["label"]})
+    return out
+
+
+def training_rows(exclude_ids: frozenset[str] = frozenset()) -> list[dict[str, str]]:
+    """Corpus (incl. train.jsonl) plus the real development sets, weighted."""
+    rows = build_corpus()
+    for name in REAL_SETS:
+        for r in load_real(name):
+            if r["id"] not in exclude_ids:
+                rows += [{"text": r["text"], "label": r["label"]}] * REAL_WEIGHT
+    return rows
+
+
+_FEATS: dict[str, frozenset[str]] = {}
+
+
+def _feats(text: str) -> frozenset[str]:
+    f = _FEATS.get(text)
+    if f is None:
+        f = _FEATS[text] = frozenset(features(text))
+    return f
 
 
 def train(rows: list[dict[str, str]]) -> dict[str, object]:
@@ -692,11 +754,11 @@ def train(rows: list[dict[str, str]]) -> dict[str, object]:
     docs: Counter[str] = Counter()
     df: Counter[str] = Counter()
     for r in rows:
-        feats = set(features(r["text"]))
+        feats = _feats(r["text"])
         counts[r["label"]].update(feats)
         docs[r["label"]] += 1
         df.update(feats)
-    vocab = sorted(f for f, n in df.items() if n >= 3)
+    vocab = sorted(f for f, n in df.items() if n >= MIN_DF)
     alpha = 0.5
     totals = {c: sum(counts[c][f] for f in vocab) + alpha * len(vocab) for c in CLASSES}
     weights: dict[str, list[float]] = {}
@@ -712,6 +774,103 @@ def train(rows: list[dict[str, str]]) -> dict[str, object]:
     return {"classes": list(CLASSES), "prior": prior, "weights": weights, "seed": SEED}
 
 
+# ---------------- cross-validation over the two blind (now development) sets ----------------
+GRID_RAISE = (0.8, 0.9, 0.95, 0.98, 0.99, 0.999, 2.0)  # 2.0: never
+GRID_NAME = (0.8, 0.9, 0.95, 0.99, 2.0)
+GRID_SH = (0.95, 0.99, 0.999, 2.0)
+
+
+def cv_folds(k: int = CV_FOLDS) -> list[list[dict[str, str]]]:
+    rows = [r for name in CV_SETS for r in load_real(name)]
+    rng = random.Random(SEED)
+    rng.shuffle(rows)
+    return [rows[i::k] for i in range(k)]
+
+
+def metrics(gold: list[str], pred: list[str]) -> dict[str, float]:
+    from flows.triage import LABELS, URGENT_LABELS
+
+    f1s = []
+    for lab in LABELS:
+        tp = sum(1 for g, p in zip(gold, pred, strict=True) if g == lab and p == lab)
+        fp = sum(1 for g, p in zip(gold, pred, strict=True) if g != lab and p == lab)
+        fn = sum(1 for g, p in zip(gold, pred, strict=True) if g == lab and p != lab)
+        if tp + fn:
+            pr = tp / (tp + fp) if tp + fp else 0.0
+            rc = tp / (tp + fn)
+            f1s.append(2 * pr * rc / (pr + rc) if pr + rc else 0.0)
+    ug = [g in URGENT_LABELS for g in gold]
+    up = [p in URGENT_LABELS for p in pred]
+    tp = sum(1 for g, p in zip(ug, up, strict=True) if g and p)
+    return {
+        "n": len(gold),
+        "accuracy": sum(1 for g, p in zip(gold, pred, strict=True) if g == p) / max(1, len(gold)),
+        "macro_f1": sum(f1s) / max(1, len(f1s)),
+        "urgent_recall": tp / sum(ug) if sum(ug) else 1.0,
+        "urgent_precision": tp / sum(up) if sum(up) else 1.0,
+    }
+
+
+def _const(p: dict[str, float]) -> Callable[[], dict[str, float]]:
+    return lambda: p
+
+
+def cross_validate(k: int = CV_FOLDS) -> dict[str, Any]:
+    """k-fold CV over blind + blind2: train on corpus + dev2 + the other folds, predict the fold.
+
+    Every grid combination of model thresholds is scored on the pooled out-of-fold
+    predictions; among those with urgent recall >= 0.98 and precision >= 0.85 the chosen one
+    has the best urgent recall, then macro-F1 (ties: higher thresholds, the model acts less).
+    The rules themselves were revised while reading these sets, so the estimate is honest
+    for the learned part and the combination, optimistic for the rules.
+    """
+    from flows.triage.classifier import Combination, combine, rule_result
+    from flows.triage.model import predict_with
+
+    folds = cv_folds(k)
+    cache: list[tuple[str, TriageResult, bool, dict[str, float]]] = []
+    for fold in folds:
+        held = frozenset(r["id"] for r in fold)
+        m = train(training_rows(held))
+        mt = (list(m["prior"]), dict(m["weights"]))  # type: ignore[call-overload]
+        for r in fold:
+            res, denied = rule_result(r["text"])
+            cache.append((r["gold"], res, denied, predict_with(mt, r["text"])))
+    gold = [c[0] for c in cache]
+    rules_only = metrics(gold, [c[1].label for c in cache])
+    scored = []
+    for ra in GRID_RAISE:
+        for na in GRID_NAME:
+            for sa in GRID_SH:
+                how = Combination(ra, na, sa)
+                pred = [combine(res, den, _const(p), how).label for _g, res, den, p in cache]
+                scored.append((metrics(gold, pred), how))
+    ok = [
+        (s, h) for s, h in scored if s["urgent_recall"] >= 0.98 and s["urgent_precision"] >= 0.85
+    ] or scored
+    best_s, best_h = max(  # safety first: urgent recall, then macro-F1, then caution
+        ok,
+        key=lambda sh: (
+            round(sh[0]["urgent_recall"], 4),
+            round(sh[0]["macro_f1"], 4),
+            sh[1].raise_at,
+            sh[1].name_at,
+            sh[1].self_harm_from_mood_at,
+        ),
+    )
+    return {
+        "folds": k,
+        "n": len(gold),
+        "rules_only": rules_only,
+        "combined": best_s,
+        "chosen": {
+            "raise_at": best_h.raise_at,
+            "name_at": best_h.name_at,
+            "self_harm_from_mood_at": best_h.self_harm_from_mood_at,
+        },
+    }
+
+
 def dump_model(model: dict[str, object]) -> str:
     return json.dumps(model, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n"
 
@@ -723,10 +882,14 @@ def dump_corpus(rows: list[dict[str, str]]) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--check", action="store_true", help="exit 1 if a rebuild would differ")
+    ap.add_argument("--cv", action="store_true", help="print the cross-validated choice")
     args = ap.parse_args(argv)
+    if args.cv:
+        print(json.dumps(cross_validate(), indent=1))
+        return 0
     rows = build_corpus()
     corpus = dump_corpus(rows)
-    model = dump_model(train(rows))
+    model = dump_model(train(training_rows()))
     if args.check:
         same = (
             CORPUS.read_text(encoding="utf-8") == corpus

@@ -244,8 +244,11 @@ def test_model_file_is_what_the_script_builds() -> None:
     mk = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mk)
     rows = mk.build_corpus()
-    assert mk.dump_corpus(rows) == (DATA / "synthetic.jsonl").read_text(encoding="utf-8")
-    assert mk.dump_model(mk.train(rows)) == mk.MODEL.read_text(encoding="utf-8")
+    same_corpus = mk.dump_corpus(rows) == (DATA / "synthetic.jsonl").read_text(encoding="utf-8")
+    assert same_corpus, "stale corpus: run bench/make_triage_corpus.py"
+    same_model = mk.dump_model(mk.train(mk.training_rows())) == mk.MODEL.read_text(encoding="utf-8")
+    assert same_model, "stale model: run bench/make_triage_corpus.py"
+    assert mk.MODEL.stat().st_size < 1_000_000
 
 
 def test_dev2_is_well_formed_and_meets_goals() -> None:
@@ -259,3 +262,97 @@ def test_dev2_is_well_formed_and_meets_goals() -> None:
     spec.loader.exec_module(bench)
     res = bench.evaluate(dev2)
     assert res["urgent_recall"] >= 0.98 and res["urgent_precision"] >= 0.85
+
+
+# ---------------- round three: blind sets became development data ----------------
+def _mk():  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location(
+        "make_corpus3", ROOT / "bench" / "make_triage_corpus.py"
+    )
+    assert spec and spec.loader
+    mk = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mk)
+    return mk
+
+
+def test_thresholds_are_the_cross_validated_choice_and_cv_meets_goals() -> None:
+    from flows.triage import classifier as C
+
+    cv = _mk().cross_validate()
+    assert cv["chosen"] == {
+        "raise_at": C.RAISE_AT,
+        "name_at": C.NAME_AT,
+        "self_harm_from_mood_at": C.SELF_HARM_FROM_MOOD_AT,
+    }
+    est = cv["combined"]
+    assert est["urgent_recall"] >= 0.98 and est["urgent_precision"] >= 0.85
+    assert est["macro_f1"] >= 0.85
+
+
+def test_the_final_blind_set_is_never_read_by_the_build_or_by_default() -> None:
+    src = (ROOT / "bench" / "make_triage_corpus.py").read_text(encoding="utf-8")
+    assert "blind3" not in src.replace("blind3*", "")
+    bench = (ROOT / "bench" / "triage.py").read_text(encoding="utf-8")
+    assert bench.count('"blind3.jsonl"') == 1 and "if args.final:" in bench
+
+
+def test_signs_said_in_other_words() -> None:
+    for text, want in (
+        ("she's 4 months, vomited every feed today and hasn't peed since morning", "danger_baby"),
+        ("diapernya dry dari jam 6 pagi", "danger_baby"),
+        ("baby kuningnya makin pekat sampe perut dan kaki", "danger_baby"),
+        ("the whites of her eyes are yellow and she's only 18 hours old", "danger_baby"),
+        ("apa aja yg dia minum keluar lagi, muntahnya nyembur", "danger_baby"),
+        ("I can't catch my breath even lying down, 2 weeks after my c-section", "danger_mother"),
+        ("istri saya barusan tiba2 ambruk pas gendong bayi", "danger_mother"),
+        ("the blood after birth has a horrible smell and my belly hurts", "danger_mother"),
+        ("anak saya sudah dipanggil Yang Maha Kuasa", "loss"),
+        ("my breasts feel like rocks since the milk came in", "engorgement"),
+        ("payudara begah, berat, penuh bgt", "engorgement"),
+        ("how can I increase my supply?", "low_milk"),
+        ("ASI kanan lancar, kiri kering gak keluar apa2", "low_milk"),
+        ("kok aku gak ngerasa sayang sama bayiku ya", "mood"),
+    ):
+        assert label(text) == want, text
+
+
+def test_absent_or_finished_signs_and_other_peoples_children() -> None:
+    for text, want in (
+        ("pd aku udh gak bengkak lagi", "none"),
+        ("gak demam kok bun, td diukur 36,8", "none"),
+        ("muntahnya udah berhenti dr semalem", "none"),
+        ("dulu ponakanku pernah kejang pas demam, itu bisa nurun ke anakku gak?", "question"),
+        ("panas nian hari ni, kipas angin rusak pulo", "none"),
+        ("puting aku luka tp gak demam kok, payudara jg gak merah", "latch_pain"),
+    ):
+        assert label(text) == want, text
+    # a relative's newborn breathing fast now is still urgent
+    assert classify("keponakan saya yg baru lahir kemarin napasnya cepat sekali").urgent
+
+
+def test_boundaries_between_problems() -> None:
+    assert label("pd kencang dan sakit krn semalem dedek tidur pules gak nyusu") == "engorgement"
+    assert label("susu kanan ado gumpalan keras sebesar kelereng, dak panas badan") == (
+        "engorgement"
+    )
+    assert label("kepalo pening, badan panas, susu kanan merah bengkak") == "mastitis"
+    assert label("got a hard red wedge on my left breast and I'm shivering") == "mastitis"
+    assert label("puting lecet sih, tp darahku keluar banyak bgt sampe netes") == "danger_mother"
+    assert label("keluar gumpalan darah segede telur dr td, lemes") == "danger_mother"
+    assert label("pd kanan kerasnya gak ilang2, badan sih fit") == "engorgement"
+
+
+def test_harm_needs_an_urge_or_a_plan() -> None:
+    for text in (
+        "tadi aku hampir ngelempar bayiku krn marah",
+        "kepikiran nutup mukanya pake bantal biar diem",
+        "udah nyimpen obat banyak di lemari, buat jaga2",
+        "sering kebayang ngelukain diri sendiri pake silet",
+        "pengen nyusul almarhumah ibu aja rasanya",
+    ):
+        r = classify(text)
+        assert (r.label, r.self_harm) == ("danger_mother", True), text
+    assert not classify("aku takut balik kerja ninggalin dedek").urgent
+    assert not classify("supply aku drop bgt since dedek sakit").urgent
+    assert label("he won't wake up for feeds, i have to shake him, 2 weeks old") == "danger_baby"
+    assert not classify("bukan mau bunuh diri ya bun, cuma capek").urgent

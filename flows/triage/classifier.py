@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import lexicon as L
@@ -42,9 +43,10 @@ LABELS: tuple[str, ...] = (
     "none",
 )
 URGENT_LABELS: frozenset[str] = frozenset({"danger_baby", "danger_mother"})
-RAISE_AT = 0.9  # model probability of "urgent" needed to raise a non-urgent rule result
-NAME_AT = 0.9  # model probability needed to name a problem the rules did not see
-SELF_HARM_FROM_MOOD_AT = 0.99  # mood words are close to self-harm words: ask for more
+# thresholds chosen by cross-validation (bench/make_triage_corpus.py --cv; a test checks)
+RAISE_AT = 0.99  # model probability of "urgent" needed to raise a non-urgent rule result
+NAME_AT = 0.95  # model probability needed to name a problem the rules did not see
+SELF_HARM_FROM_MOOD_AT = 0.999  # mood words are close to self-harm words: ask for more
 _NAMEABLE = frozenset({"loss", "mastitis", "engorgement", "latch_pain", "low_milk", "mood"})
 _ORDER = (
     "danger_baby",
@@ -125,9 +127,29 @@ _HIGH = frozenset({"tinggi", "high", "hebat", "bgt"})
 # sign words a negator can cancel from inside a cue ("puting tidak sakit", "pd tidak merah")
 _SIGN_HEADS = frozenset(
     [
-        "bengkak", "merah", "panas", "anget", "sakit", "keras", "penuh", "benjolan", "lecet",
-        "luka", "perih", "kuning", "nanah", "bau", "berdarah", "kencang", "gumpalan", "lemas",
-        "tegang", "begah", "demam", "sesak", "biru",
+        "bengkak",
+        "merah",
+        "panas",
+        "anget",
+        "sakit",
+        "keras",
+        "penuh",
+        "benjolan",
+        "lecet",
+        "luka",
+        "perih",
+        "kuning",
+        "nanah",
+        "bau",
+        "berdarah",
+        "kencang",
+        "gumpalan",
+        "lemas",
+        "tegang",
+        "begah",
+        "demam",
+        "sesak",
+        "biru",
     ]
 )
 _CAUSE = frozenset(
@@ -305,9 +327,7 @@ class _Msg:
         markers = [
             i
             for i, t in enumerate(toks)
-            if t in L.RESOLVED
-            and not cue.start <= i < cue.end
-            and self._marker_ok(i)
+            if t in L.RESOLVED and not cue.start <= i < cue.end and self._marker_ok(i)
         ]
         soft = [
             i
@@ -493,10 +513,35 @@ def _classify(text: str) -> TriageResult:
     if not toks:
         return TriageResult("none", False)
     res, denied = _rules(toks)
-    return _with_model(text, toks, res, denied)
+    return combine(res, denied, lambda: _model.predict(text, toks))
 
 
-def _with_model(text: str, toks: list[str], res: TriageResult, denied: bool) -> TriageResult:
+@dataclass(frozen=True)
+class Combination:
+    """How the learned model may change a rule result (thresholds chosen by CV)."""
+
+    raise_at: float = RAISE_AT
+    name_at: float = NAME_AT
+    self_harm_from_mood_at: float = SELF_HARM_FROM_MOOD_AT
+
+
+DEFAULT_COMBINATION = Combination()
+
+
+def rule_result(text: str) -> tuple[TriageResult, bool]:
+    """The rules alone: (result, whether she denied or resolved a sign)."""
+    toks = normalize(text)
+    if not toks:
+        return TriageResult("none", False), False
+    return _rules(toks)
+
+
+def combine(
+    res: TriageResult,
+    denied: bool,
+    prob: Callable[[], dict[str, float]],
+    how: Combination = DEFAULT_COMBINATION,
+) -> TriageResult:
     """Let the learned model raise what the rules did not recognise, never lower it.
 
     Rules decide whenever they fire on a problem.  The model may (1) raise "none" to urgent
@@ -508,13 +553,13 @@ def _with_model(text: str, toks: list[str], res: TriageResult, denied: bool) -> 
         return res
     if res.label not in ("none", "mood"):
         return res
-    p = _model.predict(text, toks)
+    p = prob()
     urgent_p = p["self_harm"] + p["danger_baby"] + p["danger_mother"]
     if res.label == "mood":
-        if p["self_harm"] >= SELF_HARM_FROM_MOOD_AT:
+        if p["self_harm"] >= how.self_harm_from_mood_at:
             return TriageResult("danger_mother", True, res.reasons + ("model: self-harm",), True)
         return res
-    if urgent_p >= RAISE_AT:
+    if urgent_p >= how.raise_at:
         best = max(("self_harm", "danger_baby", "danger_mother"), key=lambda c: p[c])
         why = res.reasons + (f"model: {best} {urgent_p:.2f}",)
         if best == "self_harm":
@@ -522,7 +567,7 @@ def _with_model(text: str, toks: list[str], res: TriageResult, denied: bool) -> 
         return TriageResult(best, True, why, False)
     if res.label == "none":
         best = max(p, key=lambda c: p[c])
-        if best in _NAMEABLE and p[best] >= NAME_AT:
+        if best in _NAMEABLE and p[best] >= how.name_at:
             return TriageResult(best, False, (f"model: {best} {p[best]:.2f}",), False)
     return res
 
@@ -623,9 +668,7 @@ def _rules(toks: list[str]) -> tuple[TriageResult, bool]:
                 continue  # "dulu ponakanku pernah kejang": someone else's child, long ago
         if k == "SH":
             cl = m.clause[cue.start]
-            if subj == "adult" and not any(
-                m.cls_at(i) == "adult" for i in range(cue.start)
-            ):
+            if subj == "adult" and not any(m.cls_at(i) == "adult" for i in range(cue.start)):
                 subj = None  # "pengen nyusul almarhumah ibu": the adult is who she would join
             if subj == "adult" or any(
                 m.toks[i] in _OBJECTS for i in range(m.n) if m.clause[i] == cl

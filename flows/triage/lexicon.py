@@ -213,7 +213,10 @@ RULES: tuple[tuple[str, str], ...] = (
     ("LOSS", r"\bjanin " + G2 + r"tidak berkembang\b"),
     (
         "LOSS",
-        r"\b(?:bayi|anak) " + G1 + r"sudah tidak ada(?= [,.?]| bun\b| kak\b| tadi\b| semalam\b| dari\b| sejak\b| di dalam\b|$)",
+        r"\b(?:bayi|anak) "
+        + G1
+        + r"sudah tidak ada(?= [,.?]| bun\b| kak\b| tadi\b| semalam\b| dari\b| sejak\b|"
+        r" di dalam\b|$)",
     ),
     # ---------------- mastitis / breast ----------------
     ("MAST", r"\b(?:mastitis|radang payudara|abses)\b"),
@@ -296,7 +299,8 @@ RULES: tuple[tuple[str, str], ...] = (
     (
         "CONV",
         r"\b(?:kelonjotan|klojotan|kelojotan|kejer2an|menghentak|hentak|hentak2|tersentak|"
-        r"jerking|jerks|twitching|twitches|convulsing|shaking uncontrollably|(?:having|had|has|a) fits?)\b",
+        r"jerking|jerks|twitching|twitches|convulsing|shaking uncontrollably|"
+        r"(?:having|had|has|a) fits?)\b",
     ),
     ("CONV", r"\bmata " + G3 + r"(?:putih|terbalik|juling|ke atas|rolled|rolling|naik)\b"),
     ("CONV", r"\b(?:tangan|kaki|badan) " + G3 + r"(?:gerak sendiri|gemetar|kelonjotan|hentak)\b"),
@@ -559,11 +563,7 @@ RULES: tuple[tuple[str, str], ...] = (
     ("SH", r"\bmau " + G2 + r"udahan\b(?= ?(?:[,.?]|$))"),
     (
         "SH",
-        r"\b(?:buang|membuang) "
-        + G1
-        + r"(?:bayi|anak)\b(?! "
-        + G2
-        + r"(?:sebentar|di rumah|ke))",
+        r"\b(?:buang|membuang) " + G1 + r"(?:bayi|anak)\b(?! " + G2 + r"(?:sebentar|di rumah|ke))",
     ),
     # hurting the baby: the act must come with an urge, a thought or a near-miss
     # ("hampir ngelempar bayiku"); "harus goyang/shake biar bangun" is not a harm thought
@@ -611,9 +611,7 @@ RULES: tuple[tuple[str, str], ...] = (
     ("SH", r"\b(?:kubekap|kubekep|kucekik|kubanting|kupukul|kuguncang)\b"),
     (
         "SH",
-        r"\b(?:smother|smothering|suffocate|suffocating) "
-        + G2
-        + r"(?:bayi|anak)\b",
+        r"\b(?:smother|smothering|suffocate|suffocating) " + G2 + r"(?:bayi|anak)\b",
     ),
     (
         "SH",
@@ -749,9 +747,7 @@ ROUND3: tuple[tuple[str, str], ...] = (
     (
         "LOW",
         r"\b(?:increase|nambah|nambahin|menambah|naikin|menaikkan|meningkatkan|boost|"
-        r"perbanyak|memperbanyak|banyakin) "
-        + G2
-        + r"(?:asi|supply|produksi)\b",
+        r"perbanyak|memperbanyak|banyakin) " + G2 + r"(?:asi|supply|produksi)\b",
     ),
     ("LOW", r"\b(?:laper|lapar|hungry) (?:terus|mulu|melulu|all the time)\b"),
     ("LOW", r"\bpayudara " + G2 + r"kempes\b"),
@@ -778,11 +774,26 @@ ROUND3: tuple[tuple[str, str], ...] = (
     # ---- her flu-like aches: a fever sign that turns a red breast into mastitis ----
     (
         "ACHE",
-        r"\b(?:(?:badan|body) " + G2 + r"(?:pegel|pegal|ngilu|remuk|linu)|(?:kayak|seperti|kyk|mau) "
+        r"\b(?:(?:badan|body) "
+        + G2
+        + r"(?:pegel|pegal|ngilu|remuk|linu)|(?:kayak|seperti|kyk|mau) "
         r"(?:mau )?flu)\b",
     ),
     # ---- mild baby symptoms ----
     ("MILD", r"\b(?:ngelupas|kulit " + G1 + r"kering)\b"),
+    # ---- foul lochia said in a longer sentence; a baby who cannot suck ----
+    (
+        "LOCH",
+        r"\b(?:nifas|lochia|berdarah|darah) "
+        + G6
+        + r"(?:bau|greenish|hijau|kehijauan)\b(?! "
+        + G1
+        + r"(?:pusar|bab|popok))",
+    ),
+    (
+        "BS",
+        r"\btidak (?:bisa |mau )?(?:suck|sucking|isap|hisap)\b(?! " + G1 + r"(?:puting|payudara))",
+    ),
 )
 RULES = RULES + ROUND3
 
@@ -838,8 +849,22 @@ OTHER_CHILD = frozenset({"keponakan"})  # a relative's child: her own baby is no
 MOTHER = frozenset({"aku", "istri"})  # "istri saya" is written by her husband about her
 # a baby after these is an object ("gak kuat bangun ngurus bayi"), not whose sign it is
 OBJECT_VERBS = frozenset(
-    ["ngurus", "ngurusin", "urus", "mengurus", "gendong", "gendongin", "menggendong", "jagain",
-     "mandiin", "mandiin", "nyusuin", "born", "lahir", "care"]
+    [
+        "ngurus",
+        "ngurusin",
+        "urus",
+        "mengurus",
+        "gendong",
+        "gendongin",
+        "menggendong",
+        "jagain",
+        "mandiin",
+        "mandiin",
+        "nyusuin",
+        "born",
+        "lahir",
+        "care",
+    ]
 )
 ADULT = frozenset(
     [
@@ -918,7 +943,9 @@ STRONG_GENERIC = re.compile(
 )
 WEAK_GENERIC = re.compile(r"\b(?:bahaya|bahayakah|berbahaya|normal|normalkah|wajar|wajarkah)\b")
 GENERIC_DEICTIC = re.compile(r"\b(?:itu|tuh|tu)\b")
-NOT_DEICTIC = re.compile(r"\b(?:(?:abis|habis|setelah|sesudah|karena|gara gara|terus) itu|suhu normal)\b")
+NOT_DEICTIC = re.compile(
+    r"\b(?:(?:abis|habis|setelah|sesudah|karena|gara gara|terus) itu|suhu normal)\b"
+)
 PRESENT = re.compile(
     r"\b(?:sekarang|sedang|tadi|semalam|barusan|sejak|dari (?:tadi|pagi|semalam|kemarin|\d+)|"
     r"sudah \d+ (?:hari|jam|minggu))\b"

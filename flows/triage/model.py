@@ -65,7 +65,14 @@ def _load() -> tuple[list[float], dict[str, list[float]]]:
 
 def predict(text: str, toks: list[str] | None = None) -> dict[str, float]:
     """Posterior probability of each internal class."""
-    prior, weights = _load()
+    return predict_with(_load(), text, toks)
+
+
+def predict_with(
+    model: tuple[list[float], dict[str, list[float]]], text: str, toks: list[str] | None = None
+) -> dict[str, float]:
+    """Posterior of each internal class under *model* (prior, weights): used by the CV too."""
+    prior, weights = model
     score = [p * TEMPERATURE for p in prior]
     n = len(score)
     for f in set(features(text, toks)):
