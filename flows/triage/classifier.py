@@ -46,7 +46,7 @@ URGENT_LABELS: frozenset[str] = frozenset({"danger_baby", "danger_mother"})
 # thresholds chosen by cross-validation (bench/make_triage_corpus.py --cv; a test checks)
 RAISE_AT = 0.99  # model probability of "urgent" needed to raise a non-urgent rule result
 NAME_AT = 0.95  # model probability needed to name a problem the rules did not see
-SELF_HARM_FROM_MOOD_AT = 0.999  # mood words are close to self-harm words: ask for more
+SELF_HARM_FROM_MOOD_AT = 2.0  # i.e. never: CV found the self-harm rules suffice for "mood"
 _NAMEABLE = frozenset({"loss", "mastitis", "engorgement", "latch_pain", "low_milk", "mood"})
 _ORDER = (
     "danger_baby",

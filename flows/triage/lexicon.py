@@ -781,6 +781,18 @@ ROUND3: tuple[tuple[str, str], ...] = (
     ),
     # ---- mild baby symptoms ----
     ("MILD", r"\b(?:ngelupas|kulit " + G1 + r"kering)\b"),
+    # ---- cord bleeding, a large clot, no movement (Palembang), harm feared ----
+    ("B", r"\b(?:darah|berdarah) " + G3 + r"(?:dari|di) pusar\b"),
+    (
+        "M",
+        r"\b(?:clot|gumpalan) "
+        + G4
+        + r"(?:size|sebesar|segede) "
+        + G2
+        + r"(?:fist|kepalan|telur)\b",
+    ),
+    ("MOVE", r"\btidak (?:begerak|bergerak|gerak)\b"),
+    ("SH", r"\btakut " + G2 + r"(?:nyakitin|menyakiti|nyakiti|melukai) dia\b"),
     # ---- foul lochia said in a longer sentence; a baby who cannot suck ----
     (
         "LOCH",
