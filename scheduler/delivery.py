@@ -36,12 +36,13 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, bindparam, or_, select, text, update
+from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.transport import OutgoingMessage, SendError, Transport
-from db.models import Identity, Mother, Outbox, Staff
-from db.types import UTCDateTime
+from db.models import Identity, Lease, Mother, Outbox, Staff
 from flows.outbox import enqueue, preferred_identity
 from messages.texts import text as ui_text
 from scheduler.clock import Clock
@@ -240,7 +241,7 @@ async def note_failure(
     """
     query = select(Mother).where(Mother.id == mother_id)
     if session.bind.dialect.name == "postgresql":
-        query = query.with_for_update()
+        query = query.with_for_update(of=Mother)
     mother = (await session.scalars(query)).first()
     if mother is None:
         return False
@@ -289,23 +290,27 @@ class Pacer:
 
     async def slot(self, address: str) -> None:
         """Wait for this chat's turn, then for the channel's next slot."""
-        while True:
-            now = time.monotonic()
-            wait = max(self._paused_until, self._chat_next.get(address, 0.0)) - now
-            if wait <= 0:
-                break
-            await asyncio.sleep(wait)
-        if self.interval:
-            now = time.monotonic()
-            at = max(now, self._next)
-            self._next = at + self.interval
-            if at > now:
-                await asyncio.sleep(at - now)
         if self.per_chat:
-            self._chat_next[address] = time.monotonic() + self.per_chat
+            turn = max(time.monotonic(), self._chat_next.get(address, 0.0))
+            self._chat_next[address] = turn + self.per_chat  # reserved before waiting
+            await _sleep_until(turn)
+        while self._paused_until > time.monotonic():
+            await _sleep_until(self._paused_until)
+        if self.interval:
+            at = max(time.monotonic(), self._next)
+            self._next = at + self.interval
+            await _sleep_until(at)
+        if self.per_chat:
+            sent = time.monotonic()
+            self._chat_next[address] = max(self._chat_next[address], sent + self.per_chat)
             if len(self._chat_next) > 100_000:
-                cutoff = time.monotonic()
-                self._chat_next = {a: t for a, t in self._chat_next.items() if t > cutoff}
+                self._chat_next = {a: t for a, t in self._chat_next.items() if t > sent}
+
+
+async def _sleep_until(moment: float) -> None:
+    wait = moment - time.monotonic()
+    if wait > 0:
+        await asyncio.sleep(wait)
 
 
 # --- leadership ------------------------------------------------------------------------
@@ -321,29 +326,27 @@ class ChannelLeader:
 
     async def hold(self, sessions: async_sessionmaker[AsyncSession], now: datetime) -> bool:
         """Take or renew the lease; True while this worker is the channel's sender."""
+        until = now + self.ttl
         async with sessions() as session, session.begin():
             renewed = await session.execute(
-                text("UPDATE leases SET holder = :me, expires_at = :until WHERE name = :name "
-                     "AND (holder = :me OR expires_at < :now)").bindparams(
-                    **_times(until=now + self.ttl, now=now)),
-                {"me": self.holder, "name": self.name})
+                update(Lease)
+                .where(Lease.name == self.name,
+                       or_(Lease.holder == self.holder, Lease.expires_at < now))
+                .values(holder=self.holder, expires_at=until)
+                .execution_options(synchronize_session=False))
             if getattr(renewed, "rowcount", 0) == 1:
                 return True
+            insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
             created = await session.execute(
-                text("INSERT INTO leases (name, holder, expires_at) VALUES (:name, :me, :until) "
-                     "ON CONFLICT (name) DO NOTHING").bindparams(**_times(until=now + self.ttl)),
-                {"me": self.holder, "name": self.name})
+                insert(Lease).values(name=self.name, holder=self.holder, expires_at=until)
+                .on_conflict_do_nothing(index_elements=["name"]))
             return getattr(created, "rowcount", 0) == 1
 
     async def release(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         """Step down (a clean shutdown hands over at once)."""
         async with sessions() as session, session.begin():
-            await session.execute(text("DELETE FROM leases WHERE name = :name AND holder = :me"),
-                                  {"name": self.name, "me": self.holder})
-
-
-def _times(**values: datetime) -> dict[str, Any]:
-    return {name: bindparam(name, value, type_=UTCDateTime()) for name, value in values.items()}
+            await session.execute(delete(Lease).where(Lease.name == self.name,
+                                                      Lease.holder == self.holder))
 
 
 # --- sending --------------------------------------------------------------------------------

@@ -1,0 +1,123 @@
+"""A local fake message provider (HTTP) and a worker process that sends to it.
+
+`FakeProvider` runs in a thread of the test process and counts what it accepts per
+outbox id. It honours an Idempotency-Key header the way Stripe-like APIs do: a
+repeated key is answered with the first message's id and counted as a resend, not
+as a second message. `python -m tests.fake_provider` runs an `asibot worker`-like
+process (heartbeat off, delivery on) whose transports post to the fake provider.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import threading
+import time
+from collections import Counter
+from typing import Any
+
+import httpx
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from bot.transport import OutgoingMessage, SendError
+
+
+class FakeProvider:
+    """Accepts messages over HTTP; counts them per outbox id."""
+
+    def __init__(self) -> None:
+        self.accepted: Counter[int] = Counter()
+        self.resends: Counter[int] = Counter()
+        self.lock = threading.Lock()
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        app = Starlette(routes=[Route("/messages", self.receive, methods=["POST"])])
+        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port,
+                                                    log_level="warning", lifespan="off"))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    async def receive(self, request: Request) -> JSONResponse:
+        body = await request.json()
+        key = int(request.headers.get("idempotency-key") or body["outbox_id"])
+        with self.lock:
+            if key in self.accepted:
+                self.resends[key] += 1
+            else:
+                self.accepted[key] += 1
+        return JSONResponse({"id": f"fake-{key}"})
+
+    def __enter__(self) -> FakeProvider:
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=5)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class HttpTransport:
+    """A transport that posts to the fake provider, with the outbox id as idempotency key."""
+
+    def __init__(self, channel: str, url: str) -> None:
+        self.channel = channel
+        self.url = url
+        self.client = httpx.AsyncClient(timeout=5, limits=httpx.Limits(max_connections=64))
+
+    async def send(self, message: OutgoingMessage) -> str | None:
+        try:
+            response = await self.client.post(
+                f"{self.url}/messages", headers={"Idempotency-Key": str(message.outbox_id)},
+                json={"outbox_id": message.outbox_id, "to": message.address,
+                      "text": message.text})
+        except httpx.HTTPError as exc:
+            raise SendError(f"transport error: {exc}", code="network") from exc
+        if response.status_code >= 500 or response.status_code == 429:
+            raise SendError(f"HTTP {response.status_code}", code=str(response.status_code))
+        return str(response.json()["id"])
+
+    async def close(self) -> None:
+        await self.client.aclose()
+
+
+async def _worker() -> None:
+    from bot.runtime import build_runtime  # noqa: PLC0415
+    from bot.settings import load_settings  # noqa: PLC0415
+    from scheduler import jobs  # noqa: PLC0415
+    from scheduler.delivery import DeliveryConfig  # noqa: PLC0415
+
+    url = os.environ["FAKE_PROVIDER_URL"]
+    settings = load_settings(_env_file=None)
+    runtime = build_runtime(settings)
+    channels = os.environ.get("FAKE_CHANNELS", "simulator").split(",")
+    config = DeliveryConfig(lease_seconds=float(os.environ.get("LEASE_SECONDS", "4")),
+                            leader_ttl_seconds=float(os.environ.get("LEADER_TTL", "2")),
+                            idle_seconds=0.1, batch=200)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    transports = {name: HttpTransport(name, url) for name in channels}
+    async with jobs.running(runtime, plan=False, transports=transports,  # type: ignore[arg-type]
+                            worker=os.environ["WORKER_ID"], config=config):
+        print("ready", flush=True)
+        await stop.wait()
+    await runtime.close()
+
+
+if __name__ == "__main__":
+    asyncio.run(_worker())

@@ -1,0 +1,281 @@
+"""The outbox never loses or doubles a message: leases, errors, caps, the WhatsApp window."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import Counter
+from datetime import timedelta
+
+from sqlalchemy import func, select, update
+
+from bot.runtime import Runtime
+from bot.transport import OutgoingMessage, SendError
+from db.models import Identity, Mother, Outbox, Staff
+from flows.outbox import enqueue
+from flows.types import Inbound
+from scheduler.clock import SystemClock
+from scheduler.delivery import (
+    ChannelLeader,
+    Deliverer,
+    DeliveryConfig,
+    Pacer,
+    claim,
+    record_status,
+)
+
+
+class FakeTransport:
+    """Records sends; `fail` decides per message what goes wrong (None: it works)."""
+
+    def __init__(self, channel: str = "simulator", fail: object = None) -> None:
+        self.channel = channel
+        self.fail = fail
+        self.accepted: Counter[int] = Counter()
+        self.messages: list[OutgoingMessage] = []
+        self.attempts = 0
+        self.tries: Counter[str] = Counter()
+
+    async def send(self, message: OutgoingMessage) -> str | None:
+        self.attempts += 1
+        self.tries[message.address] += 1
+        if callable(self.fail):
+            outcome = self.fail(message)
+            if isinstance(outcome, BaseException):
+                raise outcome
+            if outcome == "hang":
+                await asyncio.sleep(10)
+        self.accepted[message.outbox_id] += 1
+        self.messages.append(message)
+        return f"p-{message.outbox_id}"
+
+    async def close(self) -> None:
+        return None
+
+
+async def mother_with(runtime: Runtime, channel: str = "simulator", address: str = "sim:ibu",
+                      cadre: bool = False) -> int:
+    now = runtime.clock.now()
+    async with runtime.sessions() as session, session.begin():
+        staff_id = None
+        if cadre:
+            staff = Staff(name="Bu Sari", role="cadre", lang="id", active=True, is_backup=False,
+                          created_at=now)
+            session.add(staff)
+            await session.flush()
+            session.add(Identity(channel="simulator", address="sim:sari", staff_id=staff.id,
+                                 created_at=now))
+            staff_id = staff.id
+        mother = Mother(name="Siti", lang="id", tz="Asia/Jakarta", tip_hour=8, stage="postnatal",
+                        status="active", tips_from_day=0, unreachable=False, failure_days=[],
+                        created_at=now, cadre_id=staff_id)
+        session.add(mother)
+        await session.flush()
+        session.add(Identity(channel=channel, address=address, mother_id=mother.id,
+                             created_at=now, last_inbound_at=None))
+        return mother.id
+
+
+async def queue(runtime: Runtime, count: int, *, channel: str = "simulator",
+                address: str = "sim:ibu", kind: str = "tip", mother_id: int | None = None,
+                addresses: int = 1) -> None:
+    async with runtime.sessions() as session, session.begin():
+        for n in range(count):
+            enqueue(session, channel=channel, address=address if addresses == 1
+                    else f"{address}-{n % addresses}", text=f"pesan {n}",
+                    now=runtime.clock.now(), kind=kind, mother_id=mother_id)
+
+
+async def statuses(runtime: Runtime) -> Counter[str]:
+    async with runtime.sessions() as session:
+        rows = (await session.execute(select(Outbox.status, func.count()).group_by(
+            Outbox.status))).all()
+    return Counter({status: n for status, n in rows})
+
+
+async def test_a_crashed_workers_rows_are_taken_over_when_its_lease_runs_out(
+    runtime: Runtime,
+) -> None:
+    await queue(runtime, 3)
+    now = runtime.clock.now()
+    async with runtime.sessions() as session, session.begin():
+        taken = await claim(session, "simulator", "dead", now, limit=10, lease_seconds=20)
+    assert len(taken) == 3
+    async with runtime.sessions() as session, session.begin():
+        assert await claim(session, "simulator", "alive", now + timedelta(seconds=19),
+                           limit=10, lease_seconds=20) == []
+    async with runtime.sessions() as session, session.begin():
+        again = await claim(session, "simulator", "alive", now + timedelta(seconds=21),
+                            limit=10, lease_seconds=20)
+    assert [r.id for r in again] == [r.id for r in taken]
+    assert all(r.attempts == 2 for r in again)
+
+
+async def test_only_one_worker_sends_on_a_channel_and_a_standby_takes_over(
+    runtime: Runtime,
+) -> None:
+    now = runtime.clock.now()
+    first, second = ChannelLeader("telegram", "w1", 10), ChannelLeader("telegram", "w2", 10)
+    assert await first.hold(runtime.sessions, now)
+    assert not await second.hold(runtime.sessions, now + timedelta(seconds=1))
+    assert await first.hold(runtime.sessions, now + timedelta(seconds=5))  # renewed
+    assert not await second.hold(runtime.sessions, now + timedelta(seconds=14))
+    # w1 dies: its lease is not renewed
+    assert await second.hold(runtime.sessions, now + timedelta(seconds=16))
+    assert not await first.hold(runtime.sessions, now + timedelta(seconds=17))
+    await second.release(runtime.sessions)
+    assert await first.hold(runtime.sessions, now + timedelta(seconds=18))
+
+
+async def test_a_blocked_bot_fails_at_once_and_five_bad_days_pause_her_and_tell_her_cadre(
+    runtime: Runtime,
+) -> None:
+    mother_id = await mother_with(runtime, cadre=True)
+    blocked = FakeTransport(fail=lambda m: SendError("Forbidden: bot was blocked by the user",
+                                                     permanent=True, code="blocked")
+                            if m.address == "sim:ibu" else None)
+    deliverer = Deliverer({"simulator": blocked}, runtime.sessions, runtime.clock,
+                          DeliveryConfig(), worker="t")
+    for day in range(5):
+        await queue(runtime, 1, mother_id=mother_id)
+        await deliverer.drain()
+        assert blocked.tries["sim:ibu"] == day + 1 + (day == 4)  # never retried
+        async with runtime.sessions() as session:
+            mother = await session.get(Mother, mother_id)
+            assert mother is not None and mother.unreachable
+            assert len(mother.failure_days) == day + 1
+            assert mother.status == ("paused" if day == 4 else "active")
+        if day == 3:
+            await queue(runtime, 1, mother_id=mother_id)  # a second failure the same day
+            await deliverer.drain()
+        runtime.clock.advance(timedelta(days=1))  # type: ignore[attr-defined]
+    async with runtime.sessions() as session:
+        failed = (await session.scalars(select(Outbox).where(Outbox.status == "failed"))).all()
+        alert = (await session.scalars(select(Outbox).where(Outbox.address == "sim:sari"))).one()
+    assert len(failed) == 6 and all(r.error_code == "blocked" for r in failed)
+    assert "Siti" in alert.text and "5" in alert.text
+    assert blocked.accepted[alert.id] == 1  # the cadre was told
+
+
+async def test_a_provider_outage_then_a_429_storm_delays_messages_and_loses_none(
+    runtime: Runtime,
+) -> None:
+    runtime.clock = SystemClock()
+    await queue(runtime, 150, addresses=30)
+    started = time.monotonic()
+
+    def outage(message: OutgoingMessage) -> object:
+        elapsed = time.monotonic() - started
+        if elapsed < 1.0:  # "a minute" of 5xx and timeouts
+            return "hang" if message.outbox_id % 2 else SendError("HTTP 503", code="503")
+        if elapsed < 2.0:  # then a storm of 429s
+            return SendError("HTTP 429", code="429", retry_after=0.2)
+        return None
+
+    transport = FakeTransport(fail=outage)
+    config = DeliveryConfig(rates={"simulator": 400}, backoff_base_seconds=0.05,
+                            backoff_max_seconds=0.4, send_timeout_seconds=0.2,
+                            lease_seconds=5, idle_seconds=0.05)
+    deliverer = Deliverer({"simulator": transport}, runtime.sessions, runtime.clock, config,
+                          worker="t")
+    stop = asyncio.Event()
+    task = asyncio.create_task(deliverer.run(stop))
+    deadline = time.monotonic() + 30
+    while (await statuses(runtime))["sent"] < 150 and time.monotonic() < deadline:
+        await asyncio.sleep(0.1)
+    stop.set()
+    await task
+    assert (await statuses(runtime)) == Counter({"sent": 150})
+    assert len(transport.accepted) == 150 and max(transport.accepted.values()) == 1
+    assert transport.attempts > 150  # it did have to retry
+    assert deliverer.senders["simulator"].stats.failed == 0
+
+
+async def test_pacing_keeps_the_channel_cap_and_one_message_a_second_per_chat() -> None:
+    pacer = Pacer(rate=100, per_chat=0.2)
+    started = time.monotonic()
+    await asyncio.gather(*(pacer.slot(f"chat-{n % 10}") for n in range(50)))
+    elapsed = time.monotonic() - started
+    assert elapsed >= 0.75  # 5 per chat, 0.2 s apart; 50 at 100/s
+    one_chat: list[float] = []
+    for _ in range(3):
+        await pacer.slot("alone")
+        one_chat.append(time.monotonic())
+    assert min(b - a for a, b in zip(one_chat, one_chat[1:], strict=False)) >= 0.19
+
+
+async def test_outside_the_whatsapp_window_tips_are_held_until_she_writes(
+    runtime: Runtime,
+) -> None:
+    mother_id = await mother_with(runtime, channel="whatsapp", address="+6281200000001")
+    await queue(runtime, 2, channel="whatsapp", address="+6281200000001", mother_id=mother_id)
+    whatsapp = FakeTransport(channel="whatsapp")
+    deliverer = Deliverer({"whatsapp": whatsapp}, runtime.sessions, runtime.clock,
+                          DeliveryConfig(), worker="t")
+    await deliverer.drain()
+    assert (await statuses(runtime))["held"] == 2 and not whatsapp.messages
+    assert deliverer.senders["whatsapp"].stats.held == 2
+    moment = runtime.clock.now() + timedelta(hours=2)
+    runtime.clock.set(moment)  # type: ignore[attr-defined]
+    await runtime.handle(Inbound("whatsapp", "+6281200000001", "halo", "wa-1", moment))
+    runtime.clock.advance(timedelta(seconds=10))  # type: ignore[attr-defined]
+    await deliverer.drain()
+    texts = [m.text for m in whatsapp.messages]
+    assert "pesan 0" in texts and "pesan 1" in texts
+    assert all(m.template_sid is None for m in whatsapp.messages)
+
+
+async def test_outside_the_window_a_configured_template_carries_the_tip(runtime: Runtime) -> None:
+    mother_id = await mother_with(runtime, channel="whatsapp", address="+6281200000002")
+    await queue(runtime, 1, channel="whatsapp", address="+6281200000002", mother_id=mother_id)
+    whatsapp = FakeTransport(channel="whatsapp")
+    deliverer = Deliverer({"whatsapp": whatsapp}, runtime.sessions, runtime.clock,
+                          DeliveryConfig(templates={"tip": "HX123"}), worker="t")
+    await deliverer.drain()
+    (message,) = whatsapp.messages
+    assert message.template_sid == "HX123" and message.template_vars == {"1": "pesan 0"}
+
+
+async def test_a_window_closed_error_holds_the_message(runtime: Runtime) -> None:
+    await queue(runtime, 1, kind="reply")
+    closed = FakeTransport(fail=lambda m: SendError("63016", code="63016", window_closed=True))
+    deliverer = Deliverer({"simulator": closed}, runtime.sessions, runtime.clock,
+                          DeliveryConfig(), worker="t")
+    await deliverer.drain()
+    assert (await statuses(runtime)) == Counter({"held": 1})
+
+
+async def test_status_callbacks_never_move_a_row_backwards(runtime: Runtime) -> None:
+    await queue(runtime, 2, kind="reply")
+    transport = FakeTransport()
+    await Deliverer({"simulator": transport}, runtime.sessions, runtime.clock, DeliveryConfig(),
+                    worker="t").drain()
+    now = runtime.clock.now()
+    async with runtime.sessions() as session, session.begin():
+        first, second = (await session.scalars(select(Outbox.id).order_by(Outbox.id))).all()
+        assert await record_status(session, f"p-{first}", "delivered", None, now)
+        assert await record_status(session, f"p-{first}", "read", None, now)
+        assert not await record_status(session, f"p-{first}", "sent", None, now)
+        assert not await record_status(session, f"p-{first}", "delivered", None, now)
+        assert not await record_status(session, f"p-{first}", "undelivered", "30008", now)
+        assert await record_status(session, f"p-{second}", "undelivered", "30008", now)
+        assert not await record_status(session, f"p-{second}", "delivered", None, now)
+        assert not await record_status(session, "p-unknown", "delivered", None, now)
+    async with runtime.sessions() as session:
+        rows = (await session.scalars(select(Outbox).order_by(Outbox.id))).all()
+    assert [r.status for r in rows] == ["read", "undelivered"]
+    assert rows[0].delivered_at is not None and rows[1].error_code == "30008"
+
+
+async def test_messages_to_a_mother_who_stopped_are_cancelled_at_the_door(
+    runtime: Runtime,
+) -> None:
+    mother_id = await mother_with(runtime)
+    await queue(runtime, 2, mother_id=mother_id)
+    async with runtime.sessions() as session, session.begin():
+        await session.execute(update(Mother).values(status="opted_out"))
+    transport = FakeTransport()
+    await Deliverer({"simulator": transport}, runtime.sessions, runtime.clock, DeliveryConfig(),
+                    worker="t").drain()
+    assert not transport.messages
+    assert (await statuses(runtime)) == Counter({"cancelled": 2})
