@@ -96,6 +96,11 @@ class DeliveryConfig:
             give_up_after=timedelta(hours=opt("delivery_give_up_hours", 48.0)),
         )
 
+    @property
+    def send_timeout(self) -> float:
+        """How long one send may take: well inside the lease, so a slow send is not repeated."""
+        return min(self.send_timeout_seconds, self.lease_seconds / 3)
+
     def backoff(self, attempts: int) -> float:
         """Exponential backoff with jitter: between half and all of base * 2^(n-1), capped."""
         exponent = max(attempts - 1, 0)
@@ -415,8 +420,7 @@ class ChannelSender:
     async def _send_one(self, row: Claimed, sid: str | None, variables: dict[str, str] | None
                         ) -> None:
         await self.pacer.slot(row.address)
-        if self.clock.now() + timedelta(seconds=self.config.send_timeout_seconds) >= \
-                row.lease_until:
+        if self.clock.now() + timedelta(seconds=self.config.send_timeout) >= row.lease_until:
             # waited too long (a 429 pause): the lease may pass to another worker mid-send
             async with self.sessions() as session, session.begin():
                 await _finish(session, row.id, self.worker, status="pending",
@@ -430,7 +434,7 @@ class ChannelSender:
         provider_id: str | None = None
         try:
             provider_id = await asyncio.wait_for(self.transport.send(message),
-                                                 self.config.send_timeout_seconds)
+                                                 self.config.send_timeout)
         except SendError as exc:
             error = exc
         except TimeoutError:

@@ -18,7 +18,7 @@ import time
 from collections import Counter
 from typing import Any
 
-import httpx
+import aiohttp
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -76,22 +76,25 @@ class HttpTransport:
     def __init__(self, channel: str, url: str) -> None:
         self.channel = channel
         self.url = url
-        self.client = httpx.AsyncClient(timeout=5, limits=httpx.Limits(max_connections=64))
+        self.client: aiohttp.ClientSession | None = None
 
     async def send(self, message: OutgoingMessage) -> str | None:
+        if self.client is None:
+            self.client = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=64))
         try:
-            response = await self.client.post(
+            async with self.client.post(
                 f"{self.url}/messages", headers={"Idempotency-Key": str(message.outbox_id)},
                 json={"outbox_id": message.outbox_id, "to": message.address,
-                      "text": message.text})
-        except httpx.HTTPError as exc:
+                      "text": message.text}) as response:
+                if response.status >= 500 or response.status == 429:
+                    raise SendError(f"HTTP {response.status}", code=str(response.status))
+                return str((await response.json())["id"])
+        except aiohttp.ClientError as exc:
             raise SendError(f"transport error: {exc}", code="network") from exc
-        if response.status_code >= 500 or response.status_code == 429:
-            raise SendError(f"HTTP {response.status_code}", code=str(response.status_code))
-        return str(response.json()["id"])
 
     async def close(self) -> None:
-        await self.client.aclose()
+        if self.client is not None:
+            await self.client.close()
 
 
 async def _worker() -> None:
