@@ -10,6 +10,7 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, insert, select
@@ -26,7 +27,8 @@ pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 async def _fill(url: str) -> None:
     engine = make_engine(url)
     now = datetime.now(UTC)
-    rows = [{"channel": "simulator" if n % 3 else "telegram", "address": f"sim:ibu-{n % 700}",
+    rows: list[dict[str, Any]] = [
+        {"channel": "simulator" if n % 3 else "telegram", "address": f"sim:ibu-{n % 700}",
              "text": f"pesan {n}", "choices": [], "kind": "tip", "status": "pending",
              "attempts": 0, "not_before": now, "created_at": now} for n in range(MESSAGES)]
     async with engine.begin() as conn:
@@ -35,11 +37,11 @@ async def _fill(url: str) -> None:
     await engine.dispose()
 
 
-async def _query(url: str, statement: object) -> object:
+async def _query(url: str, statement: Any) -> list[Any]:
     engine = make_engine(url)
     try:
         async with engine.connect() as conn:
-            return (await conn.execute(statement)).all()  # type: ignore[call-overload]
+            return list((await conn.execute(statement)).all())
     finally:
         await engine.dispose()
 
@@ -69,7 +71,7 @@ def test_three_workers_deliver_10000_once_each_even_when_the_leader_is_killed(
         try:
             assert _wait(lambda: len(provider.accepted) >= MESSAGES // 4, 60), "no progress"
             leaders = asyncio.run(_query(database_url, select(Lease.name, Lease.holder)))
-            holder = dict(leaders)["send:simulator"]  # type: ignore[arg-type]
+            holder = {name: who for name, who in leaders}["send:simulator"]
             workers[holder].send_signal(signal.SIGKILL)  # mid-run, with sends in flight
             at_kill = len(provider.accepted)
             assert at_kill < MESSAGES
@@ -83,7 +85,7 @@ def test_three_workers_deliver_10000_once_each_even_when_the_leader_is_killed(
                     process.terminate()
             for process in workers.values():
                 process.wait(timeout=15)
-    assert dict(sent) == {"sent": MESSAGES}  # type: ignore[arg-type]
+    assert {status: n for status, n in sent} == {"sent": MESSAGES}
     assert len(provider.accepted) == MESSAGES and set(provider.accepted.values()) == {1}
     print(f"killed {holder} after {at_kill} messages; "
           f"{sum(provider.resends.values())} in-flight sends repeated (idempotency key)")
