@@ -291,9 +291,9 @@ def test_thresholds_are_the_cross_validated_choice_and_cv_meets_goals() -> None:
 
 def test_the_final_blind_set_is_never_read_by_the_build_or_by_default() -> None:
     src = (ROOT / "bench" / "make_triage_corpus.py").read_text(encoding="utf-8")
-    assert "blind3" not in src.replace("blind3*", "")
+    assert "blind4" not in src.replace("blind4*", "")
     bench = (ROOT / "bench" / "triage.py").read_text(encoding="utf-8")
-    assert bench.count('"blind3.jsonl"') == 1 and "if args.final:" in bench
+    assert bench.count('"blind4.jsonl"') == 1 and "if args.final:" in bench
 
 
 def test_signs_said_in_other_words() -> None:

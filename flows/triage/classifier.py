@@ -26,8 +26,10 @@ from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from . import concepts as _concepts
 from . import lexicon as L
 from . import model as _model
+from . import urgent_model as _net
 from .normalize import normalize
 
 LABELS: tuple[str, ...] = (
@@ -47,6 +49,12 @@ URGENT_LABELS: frozenset[str] = frozenset({"danger_baby", "danger_mother"})
 RAISE_AT = 0.99  # model probability of "urgent" needed to raise a non-urgent rule result
 NAME_AT = 0.95  # model probability needed to name a problem the rules did not see
 SELF_HARM_FROM_MOOD_AT = 2.0  # i.e. never: CV found the self-harm rules suffice for "mood"
+# urgent-vs-not net (urgent_model.py): probability needed to raise a non-urgent rule result;
+# chosen by grouped cross-validation (bench/make_triage_corpus.py --grouped-cv; a test checks)
+NET_AT = 0.6
+# labels the net may raise: where no specific breastfeeding problem was recognised (a named
+# problem keeps its own rules for when it turns urgent, e.g. mastitis with fever + weakness)
+NET_RAISES = frozenset({"none", "question", "mood"})
 _NAMEABLE = frozenset({"loss", "mastitis", "engorgement", "latch_pain", "low_milk", "mood"})
 _ORDER = (
     "danger_baby",
@@ -157,6 +165,10 @@ _CAUSE = frozenset(
 )
 _BODY = frozenset({"badan", "tubuh", "body"})
 _PLACE = frozenset({"rumah", "rmh", "tempat", "house", "kamar"})
+_SEVERE_WEAK = ("bangun", "papah", "jalan", "berdiri", "walk", "stand", "gotong", "tuntun")
+_THERMO = frozenset(
+    {"termometer", "thermometer", "suhu", "diukur", "ukur", "temp", "says", "reads"}
+)
 _BABY_KINDS = frozenset({"B", "BS", "S", "STEP", "FEV", "HOT", "LETH", "CONV"})
 
 
@@ -505,6 +517,10 @@ def _temp_kind(m: _Msg, cue: _Cue) -> str | None:
         return "fever"
     if 30 <= v <= 35.5 and (is_decimal or ctx) and prev in ("suhu", "diukur", "temp", "ukur"):
         return "cold"
+    if 30 <= v <= 35.5 and is_decimal and _THERMO & set(m.toks[max(0, i - 3) : i]):
+        return "cold"  # "termometer cuma 35,1"
+    if 37.5 <= v <= 42.5 and _THERMO & set(m.toks[max(0, i - 3) : i]):
+        return "fever"
     return None
 
 
@@ -513,7 +529,48 @@ def _classify(text: str) -> TriageResult:
     if not toks:
         return TriageResult("none", False)
     res, denied = _rules(toks)
+    if _net_may_raise(res, denied):
+        raised = raise_with_net(res, denied, _net.predict(text, toks), NET_AT, text, toks)
+        if raised.urgent:
+            return raised
     return combine(res, denied, lambda: _model.predict(text, toks))
+
+
+_HYPO_REASON = ("hypothetical question",)
+
+
+def _net_may_raise(res: TriageResult, denied: bool) -> bool:
+    if res.urgent or denied or res.reasons == _HYPO_REASON or res.label not in NET_RAISES:
+        return False
+    # the rules saw the symptom and judged it mild ("bayi saya muntah")
+    return not (res.reasons and res.reasons[0].startswith("mild symptom: "))
+
+
+def raise_with_net(
+    res: TriageResult,
+    denied: bool,
+    p_urgent: float,
+    threshold: float,
+    text: str = "",
+    toks: list[str] | None = None,
+) -> TriageResult:
+    """Raise a non-urgent rule result to urgent when the net is confident enough.
+
+    Never lowers, never touches a sign she denied or resolved, nor a hypothetical
+    question, nor a named breastfeeding problem (NET_RAISES), nor a symptom the rules
+    judged mild.  Which urgent label: the naive-Bayes back-up's best urgent class (without
+    *text*, e.g. in the grouped CV, only urgency is decided: danger_mother stands in).
+    """
+    if p_urgent < threshold or not _net_may_raise(res, denied):
+        return res
+    why = res.reasons + (f"net: urgent {p_urgent:.2f}",)
+    if not text:
+        return TriageResult("danger_mother", True, why, False)
+    p = _model.predict(text, toks)
+    best = max(("self_harm", "danger_baby", "danger_mother"), key=lambda c: p[c])
+    if best == "self_harm":
+        return TriageResult("danger_mother", True, why, True)
+    return TriageResult(best, True, why, False)
 
 
 @dataclass(frozen=True)
@@ -581,6 +638,11 @@ def _rules(toks: list[str]) -> tuple[TriageResult, bool]:
             s = m.tok_index(mt.start())
             e = m.tok_index(mt.end() - 1) + 1
             cues.append(_Cue(kind, s, e, mt.group(0)))
+    # concept-level rules (concepts.py): word classes in combination
+    for kind, cs, ce in _concepts.concept_spans(m.text):
+        s = m.tok_index(cs)
+        e = m.tok_index(ce - 1) + 1
+        cues.append(_Cue(kind, s, e, m.text[cs:ce]))
     # jaundice needs the whole message for its timing
     if "kuning" in m.tokset and _JAUNDICE_TIME.search(m.text):
         i = toks.index("kuning")
@@ -606,7 +668,12 @@ def _rules(toks: list[str]) -> tuple[TriageResult, bool]:
 
     for cue in cues:
         k = cue.kind
+        if k == "SHS":  # her own ending ("mau tidur selamanya"): not when it is the baby's
+            if m.subject(cue) == "baby":
+                continue
+            k = "SH"
         if k == "STEP" and not _valid_step(m, cue):
+            denied.append(cue.text)  # "step by step": the word in another sense, not a fit
             continue
         if k == "FEV" and _num(m.toks[cue.end - 1]) is not None:
             v = _num(m.toks[cue.end - 1])
@@ -846,7 +913,7 @@ def _rules(toks: list[str]) -> tuple[TriageResult, bool]:
     # maternal fever: mastitis with a breast sign, urgent with weakness/lochia/pregnancy
     if mother_fever:
         if breast or "engorgement" in hits or "mastitis" in hits:
-            severe_weak = any("bangun" in w for w in mother_weak)
+            severe_weak = any(w in x for x in mother_weak for w in _SEVERE_WEAK)
             if lochia or severe_weak:
                 add("danger_mother", mother_fever[0])
                 for w in mother_weak:

@@ -852,6 +852,10 @@ NEG_FILLERS = frozenset(
         "feel",
         "feels",
         "mau",
+        # round four: "gak pernah kepikiran nyakitin dedek" is a denied thought
+        "kepikiran",
+        "terpikir",
+        "berpikir",
     ]
 )
 POST_NEG_OK = frozenset(["kok", "sih", "ya", "kak", "bun", "kan", "tidak", "lah", "dong"])

@@ -69,6 +69,18 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     ("end my life", "bunuh diri"),
     ("take my own life", "bunuh diri"),
     ("hurt my baby", "nyakitin bayi"),
+    ("hurt him", "nyakitin bayi"),
+    ("hurt her", "nyakitin bayi"),
+    ("harm him", "nyakitin bayi"),
+    ("harm her", "nyakitin bayi"),
+    ("refuses to feed", "tidak mau nyusu"),
+    ("refusing to feed", "tidak mau nyusu"),
+    ("refused to feed", "tidak mau nyusu"),
+    ("refuses the breast", "tidak mau nyusu"),
+    ("refusing the breast", "tidak mau nyusu"),
+    ("refuses to nurse", "tidak mau nyusu"),
+    ("refusing to nurse", "tidak mau nyusu"),
+    ("cold to the touch", "badan dingin"),
     ("hurt the baby", "nyakitin bayi"),
     ("harm my baby", "nyakitin bayi"),
     ("harm the baby", "nyakitin bayi"),
@@ -289,10 +301,36 @@ _GROUPS: dict[str, str] = {
     "produksi": "produksi output",
     "ngelupas": "ngelupas mengelupas ngelupas2 peeling peel",
 }
+# round four: Javanese / Sundanese / Palembang negation and verbs, so that "ora gelem
+# nyusu", "mboten purun nyusu" and "teu daek nyusu" read as "tidak mau nyusu"
+_DIALECT: dict[str, str] = {
+    "tidak": "ora mboten boten teu henteu hente",
+    "mau": "gelem purun daek hoyong arep",
+    "sudah": "wis uwis wes sampun",
+    "belum": "durung dereng acan",
+    "sakit": "lara gering",
+    "muntah": "utah mutahke muntahke",
+    "darah": "getih",
+    "bab": "ngising",
+    "pusing": "mumet",
+    "kepala": "sirah",
+    "napas": "ambegan",
+    "menggigil": "ndredeg ndredek",
+    "lemah": "lirih",
+    "tidur": "tidur turu tiduk sare bobo bobok",
+    "hidup": "hidup idup",
+    "bangun": "bangun tangi",
+    "bayi": "bayine dedeke adeke",
+    "anak": "anake",
+    "minum": "ngombe",
+}
 _MAP: dict[str, str] = {}
 for _cword, _words in _GROUPS.items():
     for _w in _words.split():
         _MAP[_w] = _cword
+for _cword, _words in _DIALECT.items():
+    for _w in _words.split():
+        _MAP.setdefault(_w, _cword)
 
 # compound slang that expands to several tokens
 _EXPAND: dict[str, str] = {

@@ -1,0 +1,138 @@
+"""Round four: concept-level danger rules and the recall-oriented urgent net."""
+
+from __future__ import annotations
+
+import importlib.util
+import time
+from pathlib import Path
+
+from flows.triage import classifier as C
+from flows.triage import classify
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _mk():  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location(
+        "make_corpus4", ROOT / "bench" / "make_triage_corpus.py"
+    )
+    assert spec and spec.loader
+    mk = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mk)
+    return mk
+
+
+def _sh(text: str) -> bool:
+    r = classify(text)
+    return r.label == "danger_mother" and r.self_harm
+
+
+def test_self_harm_as_a_wish_for_an_ending() -> None:
+    for text in (
+        "rasanya pengen tidur aja dan gak usah bangun lagi",
+        "kadang kepikiran nabrakin diri ke truk biar selesai",
+        "aku pengen loncat dari jembatan",
+        "i keep thinking about stepping into traffic",
+        "mau istirahat selamanya aja rasanya",
+        "udah capek hidup, pamitan dulu ya bu",
+        "aku udah kumpulin obat tidur sebotol",
+        "kalau aku hilang selamanya juga gak ada yang peduli",
+        "I wish I could just disappear",
+    ):
+        assert _sh(text), text
+
+
+def test_harm_to_the_baby_as_a_thought_or_urge() -> None:
+    for text in (
+        "kepikiran jatuhin dedek dari tangga, aku takut sama diriku sendiri",
+        "I get the urge to shake him when he won't stop crying",
+        "tadi hampir aku banting dedek karena nangis terus",
+        "sometimes I think about smothering her with a pillow",
+    ):
+        assert _sh(text), text
+
+
+def test_negated_or_accidental_is_not_self_harm() -> None:
+    assert not _sh("aku gak pernah kepikiran nyakitin dedek kok, cuma capek")
+    assert not _sh("dedek hampir jatuh dari kasur tadi, untung aku tangkap")
+    assert not _sh("pengen benjolannya ilang, dipijat boleh?")
+    assert classify("dedek tidur terus, susah dibangunin, gak mau bangun").label == "danger_baby"
+
+
+def test_baby_temperature_and_cold_body() -> None:
+    assert classify("dedek 1 minggu, termometer nunjukin 35,2").label == "danger_baby"
+    assert classify("my 2 week old feels cold to the touch even under a blanket").label == (
+        "danger_baby"
+    )
+    assert classify("kulit dedek adem terus padahal udah dibedong").label == "danger_baby"
+    assert classify("suhu dedek 36,8, aman kan?").label != "danger_baby"
+
+
+def test_dehydration_fewer_wet_nappies_with_sleepiness() -> None:
+    assert classify("popok dedek kering dari pagi, dia ngantuk terus").label == "danger_baby"
+    assert classify("dedek jarang pipis hari ini, bibirnya kering").label == "danger_baby"
+
+
+def test_rigors_and_cannot_walk_after_birth() -> None:
+    assert classify("badan aku gemeteran gigi gemeletuk, abis lahiran 5 hari").label == (
+        "danger_mother"
+    )
+    assert classify("nifas hari 6, demam, jalan ke kamar mandi harus dipapah").label == (
+        "danger_mother"
+    )
+
+
+def test_english_symptom_grammar_and_javanese() -> None:
+    assert classify("there is blood in his poop today").label == "danger_baby"
+    assert classify("32 weeks pregnant and the kicks have slowed down").label == "danger_mother"
+    assert classify("my 10 day old refuses to feed and is very sleepy").label == "danger_baby"
+    assert classify("bayiku mboten purun nyusu wis sedino, lemes").label == "danger_baby"
+    assert classify("anakku teu daek nyusu ti isuk, lemah pisan").label == "danger_baby"
+
+
+def test_the_net_only_raises_and_never_touches_denied_or_hypothetical() -> None:
+    res = C.TriageResult("question", False, ("hypothetical question",))
+    assert C.raise_with_net(res, False, 0.999, 0.5) is res
+    res = C.TriageResult("none", False)
+    assert C.raise_with_net(res, True, 0.999, 0.5) is res
+    res = C.TriageResult("mastitis", False, ("x",))
+    assert C.raise_with_net(res, False, 0.999, 0.5) is res
+    up = C.raise_with_net(C.TriageResult("none", False), False, 0.9, 0.5)
+    assert up.urgent
+
+
+def test_urgent_net_is_what_the_script_builds_and_small() -> None:
+    mk = _mk()
+    built = mk.dump_urgent(mk.train_urgent(mk.lr_rows()))
+    assert built == mk.URGENT_MODEL.read_text(encoding="utf-8"), "stale: rebuild the net"
+    assert mk.URGENT_MODEL.stat().st_size < 1_000_000
+    assert "blind4" not in repr(mk.LR_SETS) + repr(mk.LR_GROUPS)
+
+
+def test_net_threshold_is_the_grouped_cv_choice() -> None:
+    cv = _mk().grouped_cv()
+    assert cv["chosen_threshold"] == C.NET_AT
+    assert cv["pooled"]["rules_plus_net"]["urgent_recall"] >= 0.98
+
+
+def test_fast_and_never_raises() -> None:
+    texts = [
+        "dedek kejang",
+        "asi aku sedikit, gimana ya bun biar banyak?",
+        "puting lecet bgt pas nyusuin",
+        "I had a thought of dropping the baby",
+        "",
+        "??? ...",
+        "a" * 30000,
+        "🙏" * 50,
+        "38,5 38.5 35,1 0 -1 99999999999999999999",
+    ]
+    for t in texts:
+        classify(t)
+    classify(None)  # type: ignore[arg-type]
+    sample = [t for t in texts if len(t) < 200] * 200
+    t0 = time.perf_counter()
+    for t in sample:
+        classify(t)
+    rate = len(sample) / (time.perf_counter() - t0)
+    assert rate >= 2000, rate
