@@ -33,10 +33,10 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import Table, and_, bindparam, delete, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -76,6 +76,9 @@ class DeliveryConfig:
     window: timedelta = timedelta(hours=24)
     pause_after_failure_days: int = 5
     idle_seconds: float = 0.5
+    # successes are written together at most this often (failures at once); a crash may
+    # repeat what was sent in this window as well as what was in flight
+    record_every_seconds: float = 0.05
 
     @classmethod
     def from_settings(cls, settings: Any) -> DeliveryConfig:
@@ -386,6 +389,8 @@ class ChannelSender:
                            config.per_chat_seconds.get(self.channel, 0.0))
         self.stats = SendStats()
         self._gate = asyncio.Semaphore(config.concurrency)
+        self._done: list[dict[str, Any]] = []
+        self._done_since = 0.0
 
     @property
     def batch(self) -> int:
@@ -407,8 +412,28 @@ class ChannelSender:
             defaultdict(list)
         for item in keep:
             by_chat[item[0].address].append(item)
-        await asyncio.gather(*(self._send_chat(items) for items in by_chat.values()))
+        try:
+            await asyncio.gather(*(self._send_chat(items) for items in by_chat.values()))
+        finally:
+            await self.flush()
         return len(rows)
+
+    async def flush(self) -> None:
+        """Write the buffered successes in one transaction (only rows still ours)."""
+        done, self._done = self._done, []
+        if not done:
+            return
+        table = cast(Table, Outbox.__table__)
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("row_id"), table.c.claimed_by == self.worker,
+                   table.c.status == "sending")
+            .values(status="sent", sent_at=bindparam("at"), provider_msg_id=bindparam("pid"),
+                    lease_until=None, error=None, error_code=None)
+        )
+        async with self.sessions() as session, session.begin():
+            await session.execute(statement, done)
+        self.stats.sent += len(done)
 
     async def _send_chat(self, items: list[tuple[Claimed, str | None, dict[str, str] | None]]
                          ) -> None:
@@ -447,13 +472,15 @@ class ChannelSender:
     async def _record(self, row: Claimed, provider_id: str | None, error: SendError | None
                       ) -> None:
         now = self.clock.now()
+        if error is None:
+            if not self._done:
+                self._done_since = time.monotonic()
+            self._done.append({"row_id": row.id, "at": now, "pid": provider_id})
+            if len(self._done) >= 100 or \
+                    time.monotonic() - self._done_since >= self.config.record_every_seconds:
+                await self.flush()
+            return
         async with self.sessions() as session, session.begin():
-            if error is None:
-                ok = await _finish(session, row.id, self.worker, status="sent", sent_at=now,
-                                   provider_msg_id=provider_id, error=None, error_code=None)
-                self.stats.sent += ok
-                self.stats.lost_lease += not ok
-                return
             reason = error.message[:200]
             if error.window_closed:
                 await _finish(session, row.id, self.worker, status="held", error=reason,
