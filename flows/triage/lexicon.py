@@ -521,7 +521,8 @@ RULES: tuple[tuple[str, str], ...] = (
     ("M", r"\b(?:one|satu) (?:side|leg|kaki)\b(?= " + G4 + r"(?:bengkak|sakit|merah|swollen))"),
     ("S", r"\b(?:sesak|susah napas|napas) " + G3 + r"(?:dada|chest)\b"),
     ("S", r"\b(?:nyeri|sakit) dada\b"),
-    ("S", r"\b(?:jantung|dada) " + G2 + r"(?:berdebar|deg degan|berat|ditindih|ketindihan)\b"),
+    # palpitations alone ("jantung deg degan tiap bayi nangis") are anxiety, not a danger sign
+    ("S", r"\b(?:jantung|dada) " + G2 + r"(?:berat|ditindih|ketindihan)\b"),
     # ---- mother: infection ----
     (
         "LOCH",
@@ -807,7 +808,32 @@ ROUND3: tuple[tuple[str, str], ...] = (
         r"\btidak (?:bisa |mau )?(?:suck|sucking|isap|hisap)\b(?! " + G1 + r"(?:puting|payudara))",
     ),
 )
-RULES = RULES + ROUND3
+
+# ======== round five: kinds of misses in four voices (slang, rural, English, fragments) ====
+ROUND5: tuple[tuple[str, str], ...] = (
+    # ---- a breast sign named by its side or in a dialect ("dado kiri", "nenen kanan",
+    # "payudara kiwa atos"), a clogged duct turning red, a red patch/lump on the breast:
+    # with chills this is mastitis, not a maternal danger sign ----
+    (
+        "BR",
+        r"\b(?:payudara|susu|dado|nyusu) (?:aku |saya )?(?:kiri|kanan|kiwa|tengen|sebelah)\b "
+        + G3
+        + r"(?:bengkak|merah|keras|atos|panas|sakit|benjolan)\b",
+    ),
+    ("BR", r"\b(?:mampet|tersumbat|clogged|blocked) " + G6 + r"merah\b"),
+    ("BR", r"\b(?:pink|merah|red) (?:patch|area|spot) " + G4 + r"payudara\b"),
+    ("BR", r"\bbenjolan " + G3 + r"merah\b"),
+    # ---- self-harm: farewell letters, "cannot keep going", "no use in my living" ----
+    (
+        "SH",
+        r"\b(?:wrote|write|writing|nulis|tulis|menulis) (?:letters?|surat)\b "
+        + G6
+        + r"(?:just in case|berhenti|pamit|goodbye|terakhir|selamanya)\b",
+    ),
+    ("SH", r"\btidak (?:think |rasa )?(?:aku )?(?:can|bisa) (?:keep going|go on|bertahan lagi)\b"),
+    ("SH", r"\btidak (?:ana|ada) (?:gunane|gunanya) aku (?:urip|hidup)\b"),
+)
+RULES = RULES + ROUND3 + ROUND5
 
 COMPILED: tuple[tuple[str, re.Pattern[str]], ...] = tuple((k, re.compile(p)) for k, p in RULES)
 
