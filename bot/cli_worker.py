@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import shutil
 import signal
+from pathlib import Path
 
 import click
 
@@ -84,6 +86,10 @@ def simulate(mothers: int, days: int, seed: int, database_url: str | None, as_js
                 click.echo(line)
         return result.as_dict()
 
-    figures = asyncio.run(run())
+    try:
+        figures = asyncio.run(run())
+    finally:
+        if database_url is None:  # the throwaway database goes with the run
+            shutil.rmtree(Path(url.split("///", 1)[1]).parent, ignore_errors=True)
     if as_json:
         click.echo(json.dumps(figures))

@@ -121,8 +121,9 @@ async def register(
         if mother.stage == "pregnant" and mother.due_date is not None:
             born = mother.due_date + timedelta(days=rng.randint(-14, 10))
             report = datetime.combine(born, datetime.min.time(), ZoneInfo(mother.tz))
-            births[mother.id] = (report.astimezone(UTC) + timedelta(hours=rng.randint(12, 60)),
-                                 born)
+            reported = report.astimezone(UTC) + timedelta(hours=rng.randint(12, 60))
+            born = max(born, today)  # not before she registered
+            births[mother.id] = (max(reported, now + timedelta(hours=1)), born)
     return births
 
 
