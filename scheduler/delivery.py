@@ -139,18 +139,21 @@ async def claim(
               and_(Outbox.status == "sending", Outbox.lease_until < now))
     ids = (select(Outbox.id).where(Outbox.channel == channel, due)
            .order_by(Outbox.not_before, Outbox.id).limit(limit))
+    values = {"status": "sending", "lease_until": now + timedelta(seconds=lease_seconds),
+              "claimed_by": worker, "attempts": Outbox.attempts + 1}
+    returning = (Outbox.id, Outbox.channel, Outbox.address, Outbox.text, Outbox.choices,
+                 Outbox.kind, Outbox.mother_id, Outbox.attempts, Outbox.created_at,
+                 Outbox.lease_until)
     if session.bind.dialect.name == "postgresql":
-        ids = ids.with_for_update(skip_locked=True)
-    statement = (
-        update(Outbox)
-        .where(Outbox.id.in_(ids.scalar_subquery()))
-        .values(status="sending", lease_until=now + timedelta(seconds=lease_seconds),
-                claimed_by=worker, attempts=Outbox.attempts + 1)
-        .returning(Outbox.id, Outbox.channel, Outbox.address, Outbox.text, Outbox.choices,
-                   Outbox.kind, Outbox.mother_id, Outbox.attempts, Outbox.created_at,
-                   Outbox.lease_until)
-        .execution_options(synchronize_session=False)
-    )
+        # a MATERIALIZED CTE: `id IN (SELECT .. LIMIT n FOR UPDATE SKIP LOCKED)` may be run
+        # more than once by the planner, each run skipping the rows the last one locked,
+        # and so claim more than n rows
+        chosen = ids.with_for_update(skip_locked=True).cte("chosen").prefix_with("MATERIALIZED")
+        statement = (update(Outbox).where(Outbox.id == chosen.c.id).values(**values)
+                     .returning(*returning).execution_options(synchronize_session=False))
+    else:  # SQLite: BEGIN IMMEDIATE makes this the only writer
+        statement = (update(Outbox).where(Outbox.id.in_(ids.scalar_subquery())).values(**values)
+                     .returning(*returning).execution_options(synchronize_session=False))
     rows = (await session.execute(statement)).all()
     return sorted((Claimed(*row) for row in rows), key=lambda c: c.id)
 
