@@ -721,6 +721,9 @@ REAL_SETS = (
     "train_voice_b.jsonl",
     "train_voice_c.jsonl",
     "train_voice_d.jsonl",
+    "blind5.jsonl",
+    "train_voice_e.jsonl",
+    "train_voice_f.jsonl",
 )
 # grouped CV: one whole set held out at a time.  The four voice files were written by
 # people who never saw the classifier and blind4 was the round-three blind set, so before
@@ -731,9 +734,12 @@ CV_GROUPS = (
     "train_voice_c.jsonl",
     "train_voice_d.jsonl",
     "blind4.jsonl",
+    "blind5.jsonl",
+    "train_voice_e.jsonl",
+    "train_voice_f.jsonl",
 )
 REAL_WEIGHT = 3  # a real mother's line weighs like three generated ones
-MIN_DF = 6  # features seen in fewer messages are dropped (keeps model.json small)
+MIN_DF = 9  # features seen in fewer messages are dropped (keeps model.json small)
 
 
 def load_real(name: str) -> list[dict[str, str]]:

@@ -47,7 +47,7 @@ LABELS: tuple[str, ...] = (
 URGENT_LABELS: frozenset[str] = frozenset({"danger_baby", "danger_mother"})
 # thresholds chosen by leave-one-voice-out grouped CV (bench/make_triage_corpus.py --grouped-cv;
 # a test checks)
-RAISE_AT = 0.9  # model probability of "urgent" needed to raise a non-urgent rule result
+RAISE_AT = 0.8  # model probability of "urgent" needed to raise a non-urgent rule result
 NAME_AT = 0.8  # model probability needed to name a problem the rules did not see
 SELF_HARM_FROM_MOOD_AT = 2.0  # i.e. never: CV found the self-harm rules suffice for "mood"
 # urgent-vs-not net (urgent_model.py): probability needed to raise a non-urgent rule result;
@@ -168,6 +168,26 @@ _CAUSE = frozenset(
     ["karena", "gara", "abis", "habis", "pas", "setelah", "after", "skipping", "skipped", "jam"]
 )
 _BODY = frozenset({"badan", "tubuh", "body"})
+# round six: a child who has since grown up ("dulu ... sekarang sudah SMA"): earlier signs are past
+_GROWN = re.compile(
+    r"\b(?:sekarang|now) (?:sudah |dia |anak |bayi |is |in |at |already ){0,2}(?:sd|smp|sma|smk|"
+    r"kuliah|tk|paud|sekolah|school|college|besar|gede|dewasa|kerja|menikah|nikah|grown|"
+    r"\d+ tahun|\d+ years?)\b"
+)
+# one breast refused: a preference, not "not feeding"
+_ONE_SIDE = re.compile(
+    r"\b(?:kiri|kanan|left|right|sebelah|satu sisi|one side|one payudara)\b"
+)
+# fever after a vaccine in a baby of two months or more: a question for the cadre
+_VACCINE = re.compile(r"\b(?:imunisasi|vaksin|vaksinasi|vaccine|vaccination|shot|shots|jab|suntik|"
+                      r"disuntik|habis suntik|dpt|pentabio|campak|mr)\b")
+_AGE_OLDER = re.compile(r"\b(?:(?:[2-9]|1\d|2[0-4]) (?:bulan|bln|months?|mo)|\d+ (?:tahun|years?))\b")
+_AGE_YOUNG = re.compile(r"\b(?:\d+ (?:hari|minggu|days?|weeks?)|[01] (?:bulan|bln|months?))\b")
+# worry / fear alone is mood: the net does not turn it into a danger
+_ANXIOUS = frozenset(
+    {"khawatir", "cemas", "takut", "scared", "panik", "worried", "worry", "worrying", "anxious",
+     "anxiety", "deg", "was", "overthinking", "gelisah", "afraid", "nervous", "parno"}
+)
 _PLACE = frozenset({"rumah", "rmh", "tempat", "house", "kamar"})
 _SEVERE_WEAK = ("bangun", "papah", "jalan", "berdiri", "walk", "stand", "gotong", "tuntun")
 _THERMO = frozenset(
@@ -546,6 +566,10 @@ _HYPO_REASON = ("hypothetical question",)
 def _net_may_raise(res: TriageResult, denied: bool) -> bool:
     if res.urgent or denied or res.reasons == _HYPO_REASON or res.label not in NET_RAISES:
         return False
+    if res.label == "mood" and res.reasons and all(
+        set(r.split()) & _ANXIOUS for r in res.reasons
+    ):
+        return False  # worry or fear alone: mood, whatever the net says
     # the rules saw the symptom and judged it mild ("bayi saya muntah")
     return not (res.reasons and res.reasons[0].startswith("mild symptom: "))
 
@@ -670,6 +694,12 @@ def _rules(toks: list[str]) -> tuple[TriageResult, bool]:
     def add(label: str, why: str) -> None:
         hits.setdefault(label, []).append(why)
 
+    grown = _GROWN.search(m.text)
+    grown_at = m.tok_index(grown.start()) if grown else -1
+    vaccine_fever = bool(
+        _VACCINE.search(m.text) and _AGE_OLDER.search(m.text) and not _AGE_YOUNG.search(m.text)
+    )
+
     for cue in cues:
         k = cue.kind
         if k == "SHS":  # her own ending ("mau tidur selamanya"): not when it is the baby's
@@ -727,6 +757,14 @@ def _rules(toks: list[str]) -> tuple[TriageResult, bool]:
             continue
         subj = m.subject(cue)
         why = cue.text
+        if k in _BABY_KINDS and cue.end <= grown_at and subj != "mother":
+            continue  # "dulu waktu bayi dia sempat kejang, sekarang sudah SMA"
+        if k in ("FEV", "HOT") and vaccine_fever and subj != "mother":
+            nxt = m.toks[cue.end] if cue.end < m.n else ""
+            v = _num(m.toks[cue.end - 1])
+            if nxt not in _HIGH and (v is None or v < 39):
+                mild.append(why)  # "anakku 10 bulan demam habis imunisasi": cadre, not ER
+                continue
         if k in _BABY_KINDS and subj == "baby" and m.other_child(cue):
             cl = m.clause[cue.start]
             ctoks = [m.toks[i] for i in range(m.n) if m.clause[i] == cl]
@@ -750,6 +788,11 @@ def _rules(toks: list[str]) -> tuple[TriageResult, bool]:
             if subj != "adult":
                 add("danger_baby", why)
         elif k == "BS":
+            if any(w in why for w in ("nyusu", "payudara", "tolak", "minum")):
+                cl = m.clause[cue.start]
+                if _ONE_SIDE.search(" ".join(m.toks[i] for i in range(m.n) if m.clause[i] == cl)):
+                    mild.append(why)  # "yang kanan ditolak": one side refused
+                    continue
             if feeding_cause and "nyusu" in why:
                 cl = m.clause[cue.start]
                 ctx = {m.toks[i] for i in range(m.n) if m.clause[i] == cl}

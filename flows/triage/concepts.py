@@ -42,7 +42,8 @@ _GNB = r"(?:(?!bayi |anak |janin )[^ ,.?]+ ){0,3}"
 WISH = _alt(
     "mau|kepikiran|pikiran|mikir|mikirin|pikir|think|thinking|thought|thoughts|rasanya|"
     "rasonyo|rasane|rencana|plan|planning|niat|wish|biar|supaya|agar|urge|siap|ready|"
-    "bayangin|imagine|tempted|tergoda|lebih baik|mending|better"
+    "bayangin|imagine|tempted|tergoda|lebih baik|mending|better|wants|want|wanted|wanna|"
+    "gonna|going to"
 )
 # endings that read as death whatever comes between (a few words, none of them the baby)
 ENDING = _alt(
@@ -53,7 +54,10 @@ ENDING = _alt(
     "lompat dari|loncat dari|terjun dari|jump off|jump from|jumping off|"
     "into traffic|in front of a car|in front of a truck|in front of a train|"
     "ketabrak|ditabrak|nabrakin diri|tabrakin diri|rel kereta|"
-    "tidak ada di dunia|not be here|not exist|tidak usah ada|it all to end|all be over"
+    "tidak ada di dunia|not be here|not exist|tidak usah ada|it all to end|all be over|"
+    "nyusul bapak|nyusul mama|nyusul ibu|nyusul almarhum|nyusul almarhumah|menyusul almarhum|"
+    "drive off the road|drive the car off|drive off a bridge|crash the car|nabrakin mobil|"
+    "off the road|off a bridge|off the bridge"
 )
 # endings that need the wish right before them ("pengen ngilang aja", "mau menghilang")
 SOFT_END = _alt("menghilang|ngilang|disappear|vanish")
@@ -83,7 +87,7 @@ NOBODY = (
 )
 NOBODY_IF = r"\bkalau aku " + _g(2) + r"(?:pergi|hilang|tidak ada|mati|gone)\b"
 TIRED_LIFE = (
-    r"\b(?:capek|cape|lelah|tired|sick|muak|bosan|bosen) (?:of )?(?:hidup|living|life|idup)\b"
+    r"\b(?:capek|cape|lelah|tired|sick|muak|bosan|bosen|kesel|kesal|jenuh) (?:of )?(?:hidup|living|life|idup)\b"
 )
 PILLS = _alt(
     "obat tidur|pil tidur|sleeping pills|sleeping pill|racun|baygon|obat nyamuk|"
@@ -108,7 +112,9 @@ WEARY = _alt(
 THOUGHT = _alt(
     "kepikiran|pikiran|mikir|pikir|think|thinking|thought|thoughts|urge|urges|mau|rasanya|"
     "rasane|rasonyo|bayangin|imagine|imagining|tempted|tergoda|takut aku|"
-    "scared aku|afraid aku|hampir|almost|nearly"
+    "scared aku|afraid aku|hampir|almost|nearly|kebayang|kebayang bayang|kepikiran terus|"
+    "bisikan|suara|voice|voices|whisper|whispers|whispering|nyuruh|suruh|menyuruh|telling|"
+    "tells|told"
 )
 HARM_VERB = _alt(
     "jatuhin|jatuhkan|ngejatuhin|menjatuhkan|drop|dropping|lempar|ngelempar|melempar|"
@@ -116,7 +122,8 @@ HARM_VERB = _alt(
     "smothering|cekik|nyekik|mencekik|choke|choking|guncang|ngguncang|mengguncang|"
     "goyang goyang|shake|shaking|pukul|mukul|memukul|hit|hitting|nyakitin|menyakiti|"
     "nyakiti|melukai|harm|harming|tenggelamin|ceburin|nyeburin|drown|"
-    "drowning|buang|membuang|ngebuang"
+    "drowning|buang|membuang|ngebuang|lepasin|ngelepasin|melepaskan|let go of|get rid of|"
+    "singkirin|nyingkirin|menyingkirkan"
 )
 # accidental near-misses ("hampir jatuhin dedek" from sleepiness) are not a harm thought:
 # only violent verbs count after "hampir/almost"
@@ -187,6 +194,94 @@ MOVE_DOWN = (
 )
 NOT_FEEDING = r"\b(?:refuses|refusing|refused|refuse) (?:to )?(?:nyusu|the payudara|minum)\b"
 
+# ---- round six ----
+# conditional self-harm: "kalau besok aku tidak bangun juga tidak apa", "nek aku mati ..."
+COND_END = _alt("mati|meninggal|tidak bangun|tidak bangun lagi|tidak ada|pergi|die|died|dead")
+COND_OK = _alt(
+    "tidak apa|tidak apa apa|gpp|lebih baik|lebih tenang|lebih bahagia|lega|fine|okay|ok|"
+    "better|ikhlas|rela|biarin|biar aja|tidak masalah|tidak papa|tenang|happier"
+)
+COND_SH = (
+    r"\bkalau "
+    + _g(3)
+    + r"aku "
+    + _g(2)
+    + COND_END
+    + r" "
+    + _g(5)
+    + COND_OK
+    + r"\b|\bkalau aku "
+    + _g(1)
+    + r"(?:mati|meninggal|tidak ada) (?:wae|ae|aja|saja|just)\b"
+)
+# relief at the baby being gone: "rasanya lega kalau bayi ini tidak ada"
+RELIEF_BABY = (
+    r"\b(?:lega|relief|relieved|tenang|better|lebih baik|mending|seneng|senang) "
+    + _g(3)
+    + r"(?:kalau|if|seandainya) "
+    + _g(2)
+    + r"(?:bayi|anak|dia) "
+    + _g(2)
+    + r"(?:tidak ada|mati|hilang|gone|pergi|tidak pernah lahir|dead|disappeared)\b"
+)
+# the baby named before the harm verb: "kebayang bayiku aku lepasin aja dari gendongan"
+HARM_BABY_FIRST = (
+    r"\b" + THOUGHT + r" (?:(?:my|the|si|aku) )?(?:bayi|anak) " + _g(3) + HARM_VERB + r"\b"
+)
+# a bare harm thought while carrying her ("pas gendong dia di tangga kepikiran lepasin aja")
+HARM_BARE = r"\b" + THOUGHT + " " + _g(1) + HARM_VERB + r" (?:aja|saja|just|it)\b"
+_CARRY = re.compile(
+    r"\b(?:gendong|gendongan|ngegendong|menggendong|carry|carrying|holding|tangga|stairs|"
+    r"jendela|window|balkon|balcony|jembatan|bridge|sungai|river)\b"
+)
+# driving off the road / crashing the car on purpose
+DRIVE = (
+    r"\b" + WISH + " " + _g(2) + r"(?:drive|crash|nabrakin|tabrakin|nyetir|ngebut|setir) "
+    + _g(3) + r"(?:off|into|ke jurang|ke sungai|nabrak|jurang|sungai|tembok|wall|tree)\b"
+)
+# English refusal of the breast / bottle ("won't take the breast at all")
+NOT_TAKING = (
+    r"\btidak (?:take|takes|taking|want|wants|accept|accepting) (?:the |my |any )?"
+    r"(?:payudara|botol|bottle|asi|nyusu|feeds|feed)\b|\btidak (?:feed|feeding|nurse|nursing|"
+    r"drink|drinking|eat|eating|nyusu) (?:at semua|anything|apa apa|sama sekali)\b"
+)
+# pus / discharge from the eyes
+EYE_PUS = (
+    r"\b(?:discharge|pus|nanah|gunk|goo|crust|crusty|lendir) "
+    + _g(4)
+    + r"(?:mata|eye|eyes)\b|\b(?:mata|eye|eyes) "
+    + _g(6)
+    + r"(?:bernanah|nanah|discharge|pus|oozing|keluar nanah)\b|\bbelek(?:an)? "
+    + _g(1)
+    + r"(?:ijo|hijau|green|kuning|kental|nanah|banyak bgt)\b"
+)
+# one breast refused ("yang kanan ditolak"): a preference, a question for the cadre
+ONE_SIDE_REFUSE = (
+    r"\b(?:kiri|kanan|left|right|sebelah) " + _g(2) + r"(?:ditolak|menolak|nolak|refuses|refused|"
+    r"refusing|tidak mau)\b"
+)
+# heavy bleeding in her own words ("darahnya makin deres", "bleeding heavily"), also after a
+# miscarriage (danger_mother wins over loss)
+BLEED_HEAVY = (
+    r"\b(?:darah|pendarahan|perdarahan|berdarah|bleeding|bleed) "
+    + _g(2)
+    + r"(?:deres|deras|ngucur|mengucur|ngocor|heavy|heavily|soaking|tidak berhenti|"
+    r"tidak mau berhenti|won t stop|banyak bgt|makin banyak|nembus|tembus)\b"
+)
+# head injury with vomiting / drowsiness (whole message)
+_HEAD_HIT = re.compile(
+    r"\b(?:jatuh|fel|fell|fall|falls|kebentur|terbentur|kejedot|kejeduk|kepentok|kebanting|"
+    r"hit|bumped|bump|benjol)\b"
+)
+_HEAD = re.compile(
+    r"\b(?:kepala|head|kepalanya)\b|\b(?:jatuh|fel|fell|fall|falls|terjatuh) (?:dari|off|from)\b"
+)
+_HEAD_SIGN = re.compile(
+    r"\b(?:muntah|vomit|vomiting|vomited|throwing up|sleepy|ngantuk|mengantuk|drowsy|lemas|"
+    r"susah dibangunin|susah bangun|hard to wake|pingsan|tidak sadar|unconscious|kejang|"
+    r"lethargic|floppy|limp)\b"
+)
+
 RULES: tuple[tuple[str, str], ...] = (
     ("SHS", SELF_END),  # her own ending: not when the sentence is about the baby
     ("SHS", GONE),
@@ -198,6 +293,14 @@ RULES: tuple[tuple[str, str], ...] = (
     ("BS", NOT_FEEDING),
     ("CHILL", RIGOR_CORE),
     ("MW", CANT_WALK),
+    ("SHS", COND_SH),
+    ("SH", RELIEF_BABY),
+    ("SH", HARM_BABY_FIRST),
+    ("SH", DRIVE),
+    ("BS", NOT_TAKING),
+    ("B", EYE_PUS),
+    ("MILD", ONE_SIDE_REFUSE),
+    ("M", BLEED_HEAVY),
 )
 COMPILED: tuple[tuple[str, re.Pattern[str]], ...] = tuple((k, re.compile(p)) for k, p in RULES)
 _NOBODY = re.compile(NOBODY)
@@ -238,6 +341,14 @@ def concept_spans(text: str) -> list[tuple[str, int, int]]:
     fw = _FAREWELL.search(text)
     if fw and _WEARY.search(text):
         out.append(("SH", fw.start(), fw.end()))
+    for sent in _sentences(text):
+        s0, st = sent
+        hb = re.search(HARM_BARE, st)
+        if hb and _CARRY.search(st):
+            out.append(("SH", s0 + hb.start(), s0 + hb.end()))
+    hh = _HEAD_HIT.search(text)
+    if hh and _HEAD.search(text) and _HEAD_SIGN.search(text):
+        out.append(("B", hh.start(), hh.end()))
     few = _FEW_WET.search(text)
     if few and _DRY.search(text):
         out.append(("B", few.start(), few.end()))
