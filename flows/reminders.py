@@ -96,9 +96,9 @@ async def plan_reminders(session: AsyncSession, mother: Mother, now: datetime) -
         )).all()
     }
     changed = 0
-    for key, row in existing.items():
-        if row.done_at is None and key not in wanted:
-            row.done_at = now  # a birth-report prompt after the birth was reported
+    for key, old in existing.items():
+        if old.done_at is None and key not in wanted:
+            old.done_at = now  # a birth-report prompt after the birth was reported
     for key, (kind, due_at, payload) in wanted.items():
         row = existing.get(key)
         if row is None:
