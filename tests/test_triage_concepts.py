@@ -147,3 +147,39 @@ def test_round_five_kinds() -> None:
     ):
         r = classify(text)
         assert r.urgent and r.self_harm, (text, r)
+
+
+# ---------------- round six: concepts from the known gaps ----------------
+def test_round_six_danger_concepts() -> None:
+    from flows.triage import classify
+
+    for text, want in (
+        ("kalo besok aku gk bangun jg gpp", "danger_mother"),
+        ("nek aku mati wae piye yo, sopo sing arep sedih", "danger_mother"),
+        ("ada bisikan nyuruh aku buang bayi", "danger_mother"),
+        ("rasanya lega kalau bayi ini nggak ada", "danger_mother"),
+        ("pas gendong dia di tangga aku mikir gimana kalau aku jatuhin aja", "danger_mother"),
+        ("ngapain juga aku hidup, jadi ibu aja gagal", "danger_mother"),
+        ("my baby has yellow discharge from his eyes", "danger_baby"),
+        ("my baby fell off the bed, vomited twice and now he's very sleepy", "danger_baby"),
+        ("after my miscarriage I'm bleeding heavily", "danger_mother"),
+        ("abis keguguran kmrn darahnya deres bgt", "danger_mother"),
+        ("he won't take the breast at all and feels hot, he's 3 weeks", "danger_baby"),
+    ):
+        assert classify(text).label == want, text
+
+
+def test_round_six_false_alarm_concepts() -> None:
+    from flows.triage import URGENT_LABELS, classify
+
+    for text in (
+        "nek bayi panas kudu piye?",
+        "dulu waktu bayi dia sempat kejang, sekarang udah SMA",
+        "bayiku cuma mau nyusu di payudara kiri, yang kanan ditolak",
+        "anakku 10 bulan demam habis imunisasi kemarin, normal kan?",
+        "it's 35 degrees in our house, should I give the baby water?",
+        "boleh gak minum kopi pas lagi menyusui?",
+        "saya minum obat darah tinggi, aman tidak buat menyusui?",
+        "janin di perut udah gak gerak, kata dokter udah meninggal di dalam, besok diinduksi",
+    ):
+        assert classify(text).label not in URGENT_LABELS, text

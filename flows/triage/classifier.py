@@ -172,7 +172,7 @@ _BODY = frozenset({"badan", "tubuh", "body"})
 _GROWN = re.compile(
     r"\b(?:sekarang|now) (?:sudah |dia |anak |bayi |is |in |at |already ){0,2}(?:sd|smp|sma|smk|"
     r"kuliah|tk|paud|sekolah|school|college|besar|gede|dewasa|kerja|menikah|nikah|grown|"
-    r"\d+ tahun|\d+ years?)\b"
+    r"\d+ (?:tahun|taun|thn|th|years?))\b"
 )
 # one breast refused: a preference, not "not feeding"
 _ONE_SIDE = re.compile(
@@ -181,8 +181,17 @@ _ONE_SIDE = re.compile(
 # fever after a vaccine in a baby of two months or more: a question for the cadre
 _VACCINE = re.compile(r"\b(?:imunisasi|vaksin|vaksinasi|vaccine|vaccination|shot|shots|jab|suntik|"
                       r"disuntik|habis suntik|dpt|pentabio|campak|mr)\b")
-_AGE_OLDER = re.compile(r"\b(?:(?:[2-9]|1\d|2[0-4]) (?:bulan|bln|months?|mo)|\d+ (?:tahun|years?))\b")
+_AGE_OLDER = re.compile(
+    r"\b(?:(?:[2-9]|1\d|2[0-4]) (?:bulan|bln|months?|mo)|\d+ (?:tahun|taun|thn|th|years?))\b"
+)
 _AGE_YOUNG = re.compile(r"\b(?:\d+ (?:hari|minggu|days?|weeks?)|[01] (?:bulan|bln|months?))\b")
+# the "if" question is about now ("soalnya sekarang lagi begitu", "ini barusan aku ukur")
+_NOW_MSG = re.compile(
+    r"\b(?:sekarang (?:lagi|juga|pun) (?:begitu|gitu|begini|gini)|lagi (?:begitu|gitu|begini|gini)"
+    r"|barusan aku ukur|baru aku ukur|barusan (?:di)?ukur|ini barusan|that s what s happening now|"
+    r"it s happening now)\b"
+)
+_ASK_BEFORE = frozenset({"boleh", "bisa", "aman", "apa", "perlu", "harus", "bener", "benar"})
 # worry / fear alone is mood: the net does not turn it into a danger
 _ANXIOUS = frozenset(
     {"khawatir", "cemas", "takut", "scared", "panik", "worried", "worry", "worrying", "anxious",
@@ -399,6 +408,8 @@ class _Msg:
         return False
 
     def hypothetical(self, cue: _Cue) -> bool:
+        if _NOW_MSG.search(self.text):
+            return False  # "kalau bayi 37,9 ... ? soalnya sekarang lagi begitu": it is happening
         sid = self.sent[cue.start]
         st = self.sent_text[sid]
         toks = self.toks
@@ -694,6 +705,7 @@ def _rules(toks: list[str]) -> tuple[TriageResult, bool]:
     def add(label: str, why: str) -> None:
         hits.setdefault(label, []).append(why)
 
+    moves: list[str] = []
     grown = _GROWN.search(m.text)
     grown_at = m.tok_index(grown.start()) if grown else -1
     vaccine_fever = bool(
@@ -788,6 +800,8 @@ def _rules(toks: list[str]) -> tuple[TriageResult, bool]:
             if subj != "adult":
                 add("danger_baby", why)
         elif k == "BS":
+            if why.startswith("tidak ") and cue.start > 0 and m.toks[cue.start - 1] in _ASK_BEFORE:
+                continue  # "boleh tidak minum kopi?": "or not", a question
             if any(w in why for w in ("nyusu", "payudara", "tolak", "minum")):
                 cl = m.clause[cue.start]
                 if _ONE_SIDE.search(" ".join(m.toks[i] for i in range(m.n) if m.clause[i] == cl)):
@@ -870,6 +884,9 @@ def _rules(toks: list[str]) -> tuple[TriageResult, bool]:
         elif k == "M":
             if subj == "adult":
                 continue
+            if why == "hipertensi" and cue.start > 0 and m.toks[cue.start - 1] == "obat":
+                denied.append(why)  # "minum obat darah tinggi, aman buat menyusui?": her
+                continue  # medicine, a treated condition: neither rules nor models raise it
             if subj == "baby" and (
                 any(w in why for w in ("kepala", "pusing", "muka", "wajah"))
                 or ("perut" in why and "sakit" in why)
@@ -897,8 +914,8 @@ def _rules(toks: list[str]) -> tuple[TriageResult, bool]:
             if subj != "baby":
                 mother_weak.append(why)
         elif k == "LOSS":
-            if subj != "adult":
-                add("loss", why)
+            if subj != "adult" or m.tokset & {"janin", "kandungan"}:
+                add("loss", why)  # "janin ..., kata dokter sudah meninggal": reported, hers
         elif k == "ACHE":
             if subj in (None, "mother", "breast") and not (subj is None and m.has_baby):
                 mother_fever.append(why)
@@ -937,6 +954,7 @@ def _rules(toks: list[str]) -> tuple[TriageResult, bool]:
             if subj == "adult":
                 continue
             if _pregnant(m) or "perut" in m.tokset:
+                moves.append(why)
                 add("danger_mother", why)
             elif subj == "baby":
                 add("danger_baby", why)
@@ -982,6 +1000,11 @@ def _rules(toks: list[str]) -> tuple[TriageResult, bool]:
     # her own danger signs still win
     if "loss" in hits and "danger_baby" in hits and "danger_mother" not in hits:
         del hits["danger_baby"]
+    # a baby who has died in the womb: "tidak gerak" is part of the loss, not her danger sign
+    if "loss" in hits and "danger_mother" in hits and all(
+        r in moves or "gerak" in r for r in hits["danger_mother"]
+    ):
+        del hits["danger_mother"]
     for label in _ORDER:
         if label in hits:
             reasons = hits[label]

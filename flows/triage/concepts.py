@@ -57,7 +57,8 @@ ENDING = _alt(
     "tidak ada di dunia|not be here|not exist|tidak usah ada|it all to end|all be over|"
     "nyusul bapak|nyusul mama|nyusul ibu|nyusul almarhum|nyusul almarhumah|menyusul almarhum|"
     "drive off the road|drive the car off|drive off a bridge|crash the car|nabrakin mobil|"
-    "off the road|off a bridge|off the bridge"
+    "off the road|off a bridge|off the bridge|meninggalkan dunia|ninggalin dunia|"
+    "maninggalakan dunia|leave this world|leave the world"
 )
 # endings that need the wish right before them ("pengen ngilang aja", "mau menghilang")
 SOFT_END = _alt("menghilang|ngilang|disappear|vanish")
@@ -229,7 +230,7 @@ HARM_BABY_FIRST = (
     r"\b" + THOUGHT + r" (?:(?:my|the|si|aku) )?(?:bayi|anak) " + _g(3) + HARM_VERB + r"\b"
 )
 # a bare harm thought while carrying her ("pas gendong dia di tangga kepikiran lepasin aja")
-HARM_BARE = r"\b" + THOUGHT + " " + _g(1) + HARM_VERB + r" (?:aja|saja|just|it)\b"
+HARM_BARE = r"\b" + THOUGHT + " " + _g(4) + HARM_VERB + r" (?:aja|saja|just|it)\b"
 _CARRY = re.compile(
     r"\b(?:gendong|gendongan|ngegendong|menggendong|carry|carrying|holding|tangga|stairs|"
     r"jendela|window|balkon|balcony|jembatan|bridge|sungai|river)\b"
@@ -255,6 +256,31 @@ EYE_PUS = (
     + _g(1)
     + r"(?:ijo|hijau|green|kuning|kental|nanah|banyak bgt)\b"
 )
+# what is the point of living ("ngapain juga aku hidup", "buat apa aku hidup")
+POINTLESS = (
+    r"\b(?:ngapain|buat apa|untuk apa|apa gunanya|apa guna|what s the point of|whats the point of|"
+    r"why am aku still|why do aku keep) (?:juga |lagi |sih )?(?:aku )?(?:masih )?"
+    r"(?:hidup|living|alive|here)\b"
+)
+# soon she will not need anything ("bentar lagi aku udah gak perlu semua ini")
+SOON_GONE = (
+    r"\b(?:bentar|sebentar|soon) (?:lagi )?(?:aku |you |kalian )?(?:sudah )?"
+    r"(?:tidak perlu|tidak butuh|tidak need|tidak ada|pergi|won t need|tidak akan need)\b"
+)
+# her own fit: stiffening with a blackout ("sempat kaku kaku sendiri dan tidak ingat apa apa")
+FIT_BLANK = (
+    r"\b(?:kaku|kelojotan|kejang|kejang kejang|seizure|fit) "
+    + _g(4)
+    + r"(?:tidak ingat|tidak inget|lupa|blank|pingsan|tidak sadar|black out|blacked out)\b"
+)
+# breast signs in other words ("susuku abang", "area keras merah di atas puting")
+BREAST_SIGN = (
+    r"\b(?:payudara|area|bagian|patch) "
+    + _g(3)
+    + r"(?:merah|abang|keras|red|hard|tender|pink|lump|benjolan|bengkak)\b"
+)
+# foul lochia in clinical English ("lochia offensive")
+LOCHIA_FOUL = r"\blochia (?:is )?(?:offensive|smelly|foul|bau)\b|\b(?:offensive|smelly|foul) lochia\b"
 # one breast refused ("yang kanan ditolak"): a preference, a question for the cadre
 ONE_SIDE_REFUSE = (
     r"\b(?:kiri|kanan|left|right|sebelah) " + _g(2) + r"(?:ditolak|menolak|nolak|refuses|refused|"
@@ -264,7 +290,7 @@ ONE_SIDE_REFUSE = (
 # miscarriage (danger_mother wins over loss)
 BLEED_HEAVY = (
     r"\b(?:darah|pendarahan|perdarahan|berdarah|bleeding|bleed) "
-    + _g(2)
+    + _g(3)
     + r"(?:deres|deras|ngucur|mengucur|ngocor|heavy|heavily|soaking|tidak berhenti|"
     r"tidak mau berhenti|won t stop|banyak bgt|makin banyak|nembus|tembus)\b"
 )
@@ -301,6 +327,11 @@ RULES: tuple[tuple[str, str], ...] = (
     ("B", EYE_PUS),
     ("MILD", ONE_SIDE_REFUSE),
     ("M", BLEED_HEAVY),
+    ("SHS", POINTLESS),
+    ("SHS", SOON_GONE),
+    ("CONV", FIT_BLANK),
+    ("BR", BREAST_SIGN),
+    ("LOCH", LOCHIA_FOUL),
 )
 COMPILED: tuple[tuple[str, re.Pattern[str]], ...] = tuple((k, re.compile(p)) for k, p in RULES)
 _NOBODY = re.compile(NOBODY)

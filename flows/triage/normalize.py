@@ -150,6 +150,10 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     ("kipas angin", "kipas"),
     ("my wife", "istri"),
     ("tilar donya", "meninggal"),
+    ("darah tinggi", "hipertensi"),
+    ("cuaco", "cuaca"),
+    ("maisap", "isap"),
+    ("awakku", "badan aku"),
     ("mau bengi", "semalam"),
     ("aek mato", "airmata"),
     ("denyut jantung", "detakjantung"),
@@ -166,7 +170,7 @@ _PHRASE_MAP = dict(_PHRASES)
 # --- single-token canonical map ----------------------------------------------------------
 _GROUPS: dict[str, str] = {
     # negation
-    "tidak": "gk ga gak gag nggak ngga nggk enggak engga ngak nda ndak tdk tak dak idak kagak "
+    "tidak": "gk ga gak gag nggak ngga nggk enggak engga ngak nda ndak tdk tak dak idak kagak kada "
     "kaga kgk "
     "gx g tida no not dont doesnt didnt isnt wasnt arent never nor wont cant cannot couldnt "
     "aint hasnt havent nope ndk gk",
@@ -176,7 +180,7 @@ _GROUPS: dict[str, str] = {
     # intensity
     "bgt": "bgt bngt banget bgd bgtt nian very really so sangat too extremely amat",
     # pronouns / people
-    "aku": "sy saya aq ak gw gue gua aku i me myself ane sya im ive",
+    "aku": "sy saya aq ak gw gue gua aku i me myself ane sya im ive ulun",
     "suhu": "suhu temp temperature suhunya",
     "dada": "dada chest",
     "semua": "semua everything all",
@@ -185,7 +189,7 @@ _GROUPS: dict[str, str] = {
     "gejala": "gejala symptom symptoms",
     "istri": "istri wife istriku bini bojoku",
     "keponakan": "keponakan ponakan ponakanku keponakanku nephew niece",
-    "bayi": "dedek dede dek adek adik debay bayi baby bby babies newborn infant bayinya "
+    "bayi": "dedek dede dek adek adik debay bayi baby bby babies newborn infant bayinya ading "
     "he she him bb",
     "anak": "anak anakku budak kid child son daughter cucu bocah putuku",
     "suami": "suami husband hubby paksu",
@@ -209,7 +213,7 @@ _GROUPS: dict[str, str] = {
     "gimana": "gmn gimana gmna gmana gimn bagaimana bgmn gimane how",
     "sama": "samo sama sm ama",
     "mau": "mau mo pengen pgn pingin pengin ingin pngn kepengen want wanna galak nak",
-    "bisa": "bs bisa biso bsa",
+    "bisa": "bs bisa biso bsa kawa",
     "karena": "krn karna karena soalnya coz because",
     # body / baby danger vocabulary
     "demam": "demam dmm deman fever feverish febrile",
@@ -223,7 +227,7 @@ _GROUPS: dict[str, str] = {
     "napas": "napas nafas nfs bernapas bernafas breathing breathe breath napasnya nafasnya nafs",
     "cepat": "cepat cepet fast rapid",
     "lemas": "lemes lemas lemess lethargic floppy limp unresponsive letoy lunglai lesu",
-    "lemah": "lemah weak lemahh",
+    "lemah": "lemah weak lemahh lamah",
     "muntah": "muntah vomit vomits vomiting vomited puke muntahin muntahan mutah",
     "gumoh": "gumoh",
     "diare": "mencret diare diarrhea diarrhoea menceret cirit ciritan mencirit",
@@ -252,7 +256,7 @@ _GROUPS: dict[str, str] = {
     "hari": "hari hr day days ari",
     "jam": "jam hours hour hrs",
     # breast / feeding vocabulary
-    "payudara": "payudara pd payudaro tetek tete toket breast breasts boob boobs",
+    "payudara": "payudara pd payudaro tetek tete toket breast breasts boob boobs susuku tetekku",
     "puting": "puting putting pentil nipple nipples putingnya",
     "asi": "asi asinya milk asip supply",
     "nyusu": "nyusu nenen mimik netek nete menyusu nyusunya feed feeding feeds nurse nursing "
@@ -276,7 +280,7 @@ _GROUPS: dict[str, str] = {
     "cemas": "cemas anxious anxiety",
     "khawatir": "khawatir kuatir worried worry worrying worries",
     "depresi": "depresi depressed depression",
-    "nangis": "nangis menangis cry crying cries",
+    "nangis": "nangis menangis cry crying cries manangis",
     "meninggal": "meninggal wafat died dead",
     "mati": "mati die dying",
     "keguguran": "keguguran miscarriage miscarried",
@@ -308,7 +312,7 @@ _GROUPS: dict[str, str] = {
 # nyusu", "mboten purun nyusu" and "teu daek nyusu" read as "tidak mau nyusu"
 _DIALECT: dict[str, str] = {
     "tidak": "ora mboten boten teu henteu hente",
-    "mau": "gelem purun daek hoyong arep",
+    "mau": "gelem purun daek hoyong arep handak",
     "sudah": "wis uwis wes sampun",
     "belum": "durung dereng acan",
     "sakit": "lara gering",
