@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import exists, or_, select, update
@@ -27,8 +27,8 @@ from db.models import Case, CaseEvent, Conversation, Identity, Mother, Outbox, R
 from flows.context import IDLE, Ctx
 from flows.describe import say_age
 from flows.journey import journey_point
-from flows.onboarding import in_quiet_hours
 from flows.outbox import enqueue, numbered, preferred_identity
+from flows.quiet import add_daytime_minutes, daytime_from
 from flows.steps import step
 from flows.types import FlowConfig
 from messages.texts import has
@@ -51,35 +51,6 @@ _TITLE = re.compile(r"^(bu|ibu|bidan|bd\.?|pak|kak|dr\.?|mbak|ners)\s", re.IGNOR
 
 
 # --- time ----------------------------------------------------------------------------
-
-
-def daytime_from(moment: datetime, zone: ZoneInfo, start: int, end: int) -> datetime:
-    """`moment`, or the end of the quiet hours it falls in."""
-    local = moment.astimezone(zone)
-    if start == end or not in_quiet_hours(local.hour, start, end):
-        return moment
-    morning = local.replace(hour=end, minute=0, second=0, microsecond=0)
-    if morning <= local:
-        morning += timedelta(days=1)
-    return morning.astimezone(UTC)
-
-
-def add_daytime_minutes(
-    moment: datetime, minutes: int, zone: ZoneInfo, start: int, end: int
-) -> datetime:
-    """`moment` plus `minutes` counted outside the quiet hours only."""
-    if start == end:
-        return moment + timedelta(minutes=minutes)
-    left = timedelta(minutes=minutes)
-    at = daytime_from(moment, zone, start, end).astimezone(zone)
-    while True:
-        evening = at.replace(hour=start, minute=0, second=0, microsecond=0)
-        if evening <= at:
-            evening += timedelta(days=1)
-        if at + left <= evening:
-            return (at + left).astimezone(UTC)
-        left -= evening - at
-        at = daytime_from(evening, zone, start, end).astimezone(zone)
 
 
 def deadline_for(urgent: bool, now: datetime, config: FlowConfig) -> datetime:

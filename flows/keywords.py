@@ -12,6 +12,7 @@ from sqlalchemy import delete, update
 from db.models import Consent, InboundMessage, Mother, Outbox, Reminder
 from flows.choices import labels, match_choice
 from flows.context import Ctx
+from flows.reminders import plan_reminders
 from flows.steps import step
 
 FLOW = "keywords"
@@ -100,6 +101,7 @@ async def start_again(ctx: Ctx) -> None:
         ctx.session.add(Consent(mother_id=ctx.mother.id, channel=ctx.identity.channel,
                                 decision="yes", text_version=ctx.config.consent_version,
                                 at=ctx.now))
+        await plan_reminders(ctx.session, ctx.mother, ctx.now)  # STOP closed them
     ctx.idle()
     ctx.say("keywords.started")
 

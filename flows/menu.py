@@ -14,7 +14,8 @@ from flows.context import Ctx
 from flows.dates import parse_child_age, parse_date, parse_hour, parse_pregnancy_age
 from flows.describe import say_age, say_date
 from flows.journey import MAX_CHILD_DAYS, journey_point
-from flows.onboarding import LATEST_DUE_DAYS, OVERDUE_DAYS, in_quiet_hours
+from flows.onboarding import LATEST_DUE_DAYS, OVERDUE_DAYS
+from flows.quiet import in_quiet_hours
 from flows.reminders import plan_reminders
 from flows.steps import step
 

@@ -18,6 +18,7 @@ from flows.context import Ctx
 from flows.dates import parse_child_age, parse_date, parse_hour, parse_pregnancy_age
 from flows.describe import say_age, say_date
 from flows.journey import MAX_CHILD_DAYS, point_for
+from flows.quiet import in_quiet_hours
 from flows.reminders import plan_reminders
 from flows.steps import step
 from messages.texts import has
@@ -254,11 +255,6 @@ async def answer_cadre(ctx: Ctx, reply: str) -> None:
 
 async def ask_hour(ctx: Ctx) -> None:
     ctx.say("onboarding.hour")
-
-
-def in_quiet_hours(hour: int, start: int, end: int) -> bool:
-    """True when `hour` falls in the quiet hours (which may wrap past midnight)."""
-    return start <= hour or hour < end if start > end else start <= hour < end
 
 
 @step(FLOW, "hour", ask_hour)

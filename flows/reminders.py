@@ -21,6 +21,7 @@ from db.models import Conversation, Identity, Mother, Outbox, Reminder
 from db.types import UTCDateTime
 from flows.checkin import start_checkin
 from flows.outbox import enqueue, preferred_identity
+from flows.quiet import daytime_from
 from flows.types import FlowConfig
 from messages.texts import text as ui_text
 
@@ -39,24 +40,6 @@ BIRTH_REPORT_DAYS = (0, 7, 14, 21)
 SILENCE_DAYS = 30
 NUDGE_WINDOW_DAYS = 7  # a mother silent longer than this when the heartbeat first looks is let be
 BATCH = 500
-
-
-def in_quiet_hours(hour: int, start: int, end: int) -> bool:
-    """True when `hour` falls in the quiet hours (which may wrap past midnight)."""
-    if start == end:
-        return False
-    return start <= hour or hour < end if start > end else start <= hour < end
-
-
-def daytime_from(moment: datetime, zone: ZoneInfo, start: int, end: int) -> datetime:
-    """`moment`, or the end of the quiet hours it falls in (her local morning)."""
-    local = moment.astimezone(zone)
-    if not in_quiet_hours(local.hour, start, end):
-        return moment
-    morning = local.replace(hour=end, minute=0, second=0, microsecond=0)
-    if morning <= local:
-        morning += timedelta(days=1)
-    return morning.astimezone(UTC)
 
 
 def local_moment(day: date, hour: int, tz: str) -> datetime:
@@ -109,6 +92,10 @@ async def plan_reminders(session: AsyncSession, mother: Mother, now: datetime) -
             changed += 1
         elif row.done_at is None and row.due_at != due_at:
             row.due_at = due_at
+            changed += 1
+        elif row.done_at is not None and row.due_at > now and due_at > now:
+            # a future timer closed by STOP: she came back with MULAI
+            row.done_at, row.due_at = None, due_at
             changed += 1
     await session.flush()
     return changed

@@ -32,7 +32,7 @@ from db.models import Mother
 from db.models import Tip as TipRow
 from db.types import UTCDateTime
 from flows.catalogue import tips_by_key
-from flows.reminders import daytime_from, in_quiet_hours
+from flows.quiet import daytime_from, in_quiet_hours
 from messages.texts import text as ui_text
 from messages.tips import LOCALES
 

@@ -25,7 +25,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.transport import OutgoingMessage
 from db.models import Identity, Mother, Outbox
 from flows.menu import record_birth
-from flows.reminders import in_quiet_hours, plan_reminders
+from flows.quiet import in_quiet_hours
+from flows.reminders import plan_reminders
 from flows.types import FlowConfig
 from scheduler.clock import FakeClock
 from scheduler.delivery import Deliverer, DeliveryConfig

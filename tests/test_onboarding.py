@@ -193,3 +193,23 @@ async def test_a_danger_sign_during_registration_is_an_emergency_not_a_bad_date(
     answer = await ibu.says("dedek kejang dari tadi")
     assert "SEGERA" in answer and "119" in answer
     assert "belum terbaca" not in answer
+
+
+async def test_mulai_after_stop_brings_back_her_future_check_ins(
+    runtime: Runtime, demo: Any, phone: Any
+) -> None:
+    from db.models import Reminder
+
+    ibu = await registered(phone, "sim:ibu-9")
+
+    async def open_checkins() -> int:
+        async with runtime.sessions() as session:
+            return int(await session.scalar(select(func.count()).select_from(Reminder).where(
+                Reminder.kind == "checkin", Reminder.done_at.is_(None))) or 0)
+
+    planned = await open_checkins()
+    assert planned > 0
+    await ibu.says("STOP")
+    assert await open_checkins() == 0
+    await ibu.says("MULAI")
+    assert await open_checkins() == planned
