@@ -53,6 +53,12 @@ class Settings(BaseSettings):
     telegram_rate_per_second: float = Field(30.0, gt=0)
     telegram_rate_per_chat_seconds: float = Field(1.0, ge=0)
     whatsapp_rate_per_second: float = Field(80.0, gt=0)
+    delivery_lease_seconds: float = Field(20.0, gt=0)
+    delivery_send_timeout_seconds: float = Field(8.0, gt=0)
+    delivery_leader_ttl_seconds: float = Field(10.0, gt=0)
+    delivery_backoff_base_seconds: float = Field(2.0, gt=0)
+    delivery_backoff_max_seconds: float = Field(600.0, gt=0)
+    delivery_give_up_hours: float = Field(48.0, gt=0)
 
     dashboard_secret: str = ""
 

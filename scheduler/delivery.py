@@ -82,21 +82,18 @@ class DeliveryConfig:
 
     @classmethod
     def from_settings(cls, settings: Any) -> DeliveryConfig:
-        """The deployment's caps and timings (delivery_* settings are optional)."""
-        def opt(name: str, default: float) -> float:
-            return float(getattr(settings, name, default))
-
+        """The deployment's caps and timings."""
         return cls(
             rates={"telegram": settings.telegram_rate_per_second,
                    "whatsapp": settings.whatsapp_rate_per_second},
             per_chat_seconds={"telegram": settings.telegram_rate_per_chat_seconds},
             templates=dict(settings.twilio_templates),
-            lease_seconds=opt("delivery_lease_seconds", 20.0),
-            send_timeout_seconds=opt("delivery_send_timeout_seconds", 8.0),
-            leader_ttl_seconds=opt("delivery_leader_ttl_seconds", 10.0),
-            backoff_base_seconds=opt("delivery_backoff_base_seconds", 2.0),
-            backoff_max_seconds=opt("delivery_backoff_max_seconds", 600.0),
-            give_up_after=timedelta(hours=opt("delivery_give_up_hours", 48.0)),
+            lease_seconds=settings.delivery_lease_seconds,
+            send_timeout_seconds=settings.delivery_send_timeout_seconds,
+            leader_ttl_seconds=settings.delivery_leader_ttl_seconds,
+            backoff_base_seconds=settings.delivery_backoff_base_seconds,
+            backoff_max_seconds=settings.delivery_backoff_max_seconds,
+            give_up_after=timedelta(hours=settings.delivery_give_up_hours),
         )
 
     @property
