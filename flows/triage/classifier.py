@@ -191,6 +191,14 @@ _NOW_MSG = re.compile(
     r"|barusan aku ukur|baru aku ukur|barusan (?:di)?ukur|ini barusan|that s what s happening now|"
     r"it s happening now)\b"
 )
+# a story of her own birth ("ibuku dulu pas ngelahirin aku pendarahan hebat"): long past
+_OWN_BIRTH = re.compile(
+    r"\b(?:lahirin|ngelahirin|melahirkan|ngelairke|nglairke|lahiran|had|gave birth to) aku\b"
+)
+# a normal temperature now ("skrg 36,7", "sudah 36,7"): the earlier fever is over
+_NORMAL_NOW = re.compile(r"\b(?:sekarang|sudah|now|tinggal) (?:sudah |suhu |is |jadi )?(3[56](?:\.\d)?|37(?:\.[0-4])?)\b")
+# checking the baby's breathing over and over: her worry, not his breathing
+_CHECK_BREATH = re.compile(r"\b(?:cek|check|checking|ngecek|ngecekin|mengecek|checks) (?:if )?(?:bayi |her |his )?(?:is )?(?:napas|breathing)")
 _ASK_BEFORE = frozenset({"boleh", "bisa", "aman", "apa", "perlu", "harus", "bener", "benar"})
 # worry / fear alone is mood: the net does not turn it into a danger
 _ANXIOUS = frozenset(
@@ -706,6 +714,9 @@ def _rules(toks: list[str]) -> tuple[TriageResult, bool]:
         hits.setdefault(label, []).append(why)
 
     moves: list[str] = []
+    own_birth = bool(_OWN_BIRTH.search(m.text)) and bool(m.tokset & L.PAST)
+    normal_now = bool(_NORMAL_NOW.search(m.text))
+    check_breath = bool(_CHECK_BREATH.search(m.text))
     grown = _GROWN.search(m.text)
     grown_at = m.tok_index(grown.start()) if grown else -1
     vaccine_fever = bool(
@@ -769,6 +780,15 @@ def _rules(toks: list[str]) -> tuple[TriageResult, bool]:
             continue
         subj = m.subject(cue)
         why = cue.text
+        if own_birth and k in ("M", "PREG_B", "LOCH", "S", "CONV"):
+            continue  # her mother's story of giving birth to her, long ago
+        if normal_now and k in ("FEV", "HOT", "TEMP"):
+            denied.append(why)  # "kemaren sempet panas 38 ... skrg 36,7": over
+            continue
+        if check_breath and k == "S" and any(w in why for w in ("napas", "breathing")):
+            add("mood", why)  # "aku cek napasnya tiap 5 menit": her worry
+            denied.append(why)  # not his breathing: the models may not raise it either
+            continue
         if k in _BABY_KINDS and cue.end <= grown_at and subj != "mother":
             continue  # "dulu waktu bayi dia sempat kejang, sekarang sudah SMA"
         if k in ("FEV", "HOT") and vaccine_fever and subj != "mother":

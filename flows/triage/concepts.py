@@ -281,6 +281,11 @@ BREAST_SIGN = (
 )
 # foul lochia in clinical English ("lochia offensive")
 LOCHIA_FOUL = r"\blochia (?:is )?(?:offensive|smelly|foul|bau)\b|\b(?:offensive|smelly|foul) lochia\b"
+# a breast sign anywhere in a message about her breast ("pinggir payudara ... kemerahan")
+_BREAST_WORD = re.compile(r"\b(?:payudara|lump|benjolan)\b")
+_BREAST_RED = re.compile(
+    r"\b(?:merah|kemerahan|abang|red|redness|erythema|streaky|streaks|pink)\b"
+)
 # one breast refused ("yang kanan ditolak"): a preference, a question for the cadre
 ONE_SIDE_REFUSE = (
     r"\b(?:kiri|kanan|left|right|sebelah) " + _g(2) + r"(?:ditolak|menolak|nolak|refuses|refused|"
@@ -377,6 +382,10 @@ def concept_spans(text: str) -> list[tuple[str, int, int]]:
         hb = re.search(HARM_BARE, st)
         if hb and _CARRY.search(st):
             out.append(("SH", s0 + hb.start(), s0 + hb.end()))
+    if _BREAST_WORD.search(text):
+        br = _BREAST_RED.search(text)
+        if br:
+            out.append(("BR", br.start(), br.end()))
     hh = _HEAD_HIT.search(text)
     if hh and _HEAD.search(text) and _HEAD_SIGN.search(text):
         out.append(("B", hh.start(), hh.end()))

@@ -981,7 +981,7 @@ HYP_OPEN = frozenset({"kalau", "in case", "seandainya"})
 STRONG_GENERIC = re.compile(
     r"\b(?:tanda|ciri|gejala|apa itu|itu apa|bedanya|beda antara|apa are|apa is|apa does|jaga jaga|"
     r"waspada|in case|cara (?:tau|tahu|mengetahui)|gimana (?:do aku |to )?(?:know|tell|tau|tahu)|"
-    r"ngapain kalau|harus gimana kalau|what to do)\b"
+    r"ngapain kalau|harus gimana kalau|what to do|for later|buat nanti)\b"
 )
 WEAK_GENERIC = re.compile(r"\b(?:bahaya|bahayakah|berbahaya|normal|normalkah|wajar|wajarkah)\b")
 GENERIC_DEICTIC = re.compile(r"\b(?:itu|tuh|tu)\b")
@@ -1010,6 +1010,8 @@ RESOLVED = frozenset(
         "better",
         "recovered",
         "baikan",
+        "gone",
+        "lewat",
     ]
 )
 PAST = frozenset(["kemarin", "sempat", "dulu"])
