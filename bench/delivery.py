@@ -21,12 +21,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import func, insert, select, text  # noqa: E402
 
-from bot.transport import OutgoingMessage  # noqa: E402
 from db.migrate import upgrade  # noqa: E402
 from db.models import Outbox  # noqa: E402
 from db.session import make_engine, make_sessionmaker  # noqa: E402
 from scheduler.clock import SystemClock  # noqa: E402
 from scheduler.delivery import Deliverer, DeliveryConfig  # noqa: E402
+from scheduler.transport import OutgoingMessage  # noqa: E402
 
 
 class SlowProvider:

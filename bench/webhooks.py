@@ -69,19 +69,38 @@ def bare_app() -> object:
 
     async def endpoint(request: Request) -> Response:
         await request.body()
-        return Response('<?xml version="1.0" encoding="UTF-8"?><Response></Response>',
-                        media_type="text/xml")
+        return Response(
+            '<?xml version="1.0" encoding="UTF-8"?><Response></Response>', media_type="text/xml"
+        )
 
-    return Starlette(routes=[Route("/webhooks/twilio/whatsapp", endpoint, methods=["POST"]),
-                             Route("/webhooks/telegram", endpoint, methods=["POST"]),
-                             Route("/healthz", endpoint)])
+    return Starlette(
+        routes=[
+            Route("/webhooks/twilio/whatsapp", endpoint, methods=["POST"]),
+            Route("/webhooks/telegram", endpoint, methods=["POST"]),
+            Route("/healthz", endpoint),
+        ]
+    )
 
 
 def start(factory: str, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", f"bench.webhooks:{factory}",
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
-         "--no-access-log"], cwd=ROOT, env={**os.environ, **env})
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--factory",
+            f"bench.webhooks:{factory}",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
+        cwd=ROOT,
+        env={**os.environ, **env},
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -145,9 +164,14 @@ async def count_replies(url: str) -> int:
     runtime = build_runtime(load_settings(database_url=url, _env_file=None))
     try:
         async with runtime.sessions() as session:
-            return int(await session.scalar(
-                select(func.count()).select_from(Outbox).where(
-                    Outbox.channel.in_(("whatsapp", "telegram")))) or 0)
+            return int(
+                await session.scalar(
+                    select(func.count())
+                    .select_from(Outbox)
+                    .where(Outbox.channel.in_(("whatsapp", "telegram")))
+                )
+                or 0
+            )
     finally:
         await runtime.close()
 
@@ -171,12 +195,22 @@ class Result:
 def whatsapp_request(mother: int, step: int, text: str) -> tuple[str, bytes, dict[str, str]]:
     path = "/webhooks/twilio/whatsapp"
     number = f"+62812{mother:08d}"
-    params = {"MessageSid": f"SM{mother:016d}{step:016d}", "AccountSid": ACCOUNT_SID,
-              "From": f"whatsapp:{number}", "To": "whatsapp:+6281100000000", "Body": text,
-              "NumMedia": "0", "ProfileName": "Ibu", "WaId": number.lstrip("+")}
+    params = {
+        "MessageSid": f"SM{mother:016d}{step:016d}",
+        "AccountSid": ACCOUNT_SID,
+        "From": f"whatsapp:{number}",
+        "To": "whatsapp:+6281100000000",
+        "Body": text,
+        "NumMedia": "0",
+        "ProfileName": "Ibu",
+        "WaId": number.lstrip("+"),
+    }
     signature = RequestValidator(AUTH_TOKEN).compute_signature(PUBLIC + path, params)
-    return path, urlencode(params).encode(), {
-        "X-Twilio-Signature": signature, "Content-Type": "application/x-www-form-urlencoded"}
+    return (
+        path,
+        urlencode(params).encode(),
+        {"X-Twilio-Signature": signature, "Content-Type": "application/x-www-form-urlencoded"},
+    )
 
 
 def telegram_request(mother: int, step: int, text: str) -> tuple[str, bytes, dict[str, str]]:
@@ -184,17 +218,38 @@ def telegram_request(mother: int, step: int, text: str) -> tuple[str, bytes, dic
     update_id = mother * 10 + step
     user = {"id": chat, "is_bot": False, "first_name": "Ibu"}
     if step == 0:
-        update: dict[str, object] = {"update_id": update_id, "message": {
-            "message_id": update_id, "date": 1_790_000_000, "text": "/start MAWAR1",
-            "chat": {"id": chat, "type": "private"}, "from": user,
-            "entities": [{"type": "bot_command", "offset": 0, "length": 6}]}}
+        update: dict[str, object] = {
+            "update_id": update_id,
+            "message": {
+                "message_id": update_id,
+                "date": 1_790_000_000,
+                "text": "/start MAWAR1",
+                "chat": {"id": chat, "type": "private"},
+                "from": user,
+                "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+            },
+        }
     else:  # a press on the button under our last question
-        update = {"update_id": update_id, "callback_query": {
-            "id": f"cb{update_id}", "from": user, "chat_instance": "b", "data": text,
-            "message": {"message_id": 1, "date": 1_790_000_000, "text": "?",
-                        "chat": {"id": chat, "type": "private"}}}}
-    return "/webhooks/telegram", json.dumps(update).encode(), {
-        "X-Telegram-Bot-Api-Secret-Token": TG_SECRET, "Content-Type": "application/json"}
+        update = {
+            "update_id": update_id,
+            "callback_query": {
+                "id": f"cb{update_id}",
+                "from": user,
+                "chat_instance": "b",
+                "data": text,
+                "message": {
+                    "message_id": 1,
+                    "date": 1_790_000_000,
+                    "text": "?",
+                    "chat": {"id": chat, "type": "private"},
+                },
+            },
+        }
+    return (
+        "/webhooks/telegram",
+        json.dumps(update).encode(),
+        {"X-Telegram-Bot-Api-Secret-Token": TG_SECRET, "Content-Type": "application/json"},
+    )
 
 
 async def run_load(base: str, mothers: range, concurrency: int, deadline: float) -> Result:
@@ -205,6 +260,7 @@ async def run_load(base: str, mothers: range, concurrency: int, deadline: float)
         queue.put_nowait(mother)
     connector = aiohttp.TCPConnector(limit=concurrency, force_close=False)
     async with aiohttp.ClientSession(connector=connector) as http:
+
         async def worker() -> None:
             while time.monotonic() < deadline:
                 try:
@@ -228,9 +284,11 @@ async def run_load(base: str, mothers: range, concurrency: int, deadline: float)
 
 
 def report(name: str, result: Result) -> str:
-    return (f"{name:<8} {len(result.latencies):>6} msgs  {result.rate:>8.0f} msg/s  "
-            f"p50 {result.pct(0.50):6.1f} ms  p99 {result.pct(0.99):6.1f} ms  "
-            f"statuses {dict(sorted(result.statuses.items()))}")
+    return (
+        f"{name:<8} {len(result.latencies):>6} msgs  {result.rate:>8.0f} msg/s  "
+        f"p50 {result.pct(0.50):6.1f} ms  p99 {result.pct(0.99):6.1f} ms  "
+        f"statuses {dict(sorted(result.statuses.items()))}"
+    )
 
 
 def main() -> None:
@@ -244,24 +302,50 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as workdir:
         url, pg_name = prepare_database(args.sqlite, workdir)
-        env = {"DATABASE_URL": url, "PUBLIC_BASE_URL": PUBLIC, "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
-               "TWILIO_ACCOUNT_SID": ACCOUNT_SID, "TELEGRAM_BOT_TOKEN": TG_TOKEN,
-               "TELEGRAM_WEBHOOK_SECRET": TG_SECRET, "SCHEDULER_ENABLED": "false",
-               "SIMULATOR_ENABLED": "false", "LOG_LEVEL": "WARNING",
-               "PYTHONPATH": str(ROOT)}
+        env = {
+            "DATABASE_URL": url,
+            "PUBLIC_BASE_URL": PUBLIC,
+            "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+            "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
+            "TELEGRAM_BOT_TOKEN": TG_TOKEN,
+            "TELEGRAM_WEBHOOK_SECRET": TG_SECRET,
+            "SCHEDULER_ENABLED": "false",
+            "SIMULATOR_ENABLED": "false",
+            "LOG_LEVEL": "WARNING",
+            "PYTHONPATH": str(ROOT),
+        }
         app_port, bare_port = free_port(), free_port()
         servers = [start("asibot_app", app_port, env), start("bare_app", bare_port, env)]
         try:
             # warm both (connections, caches, the engine's first queries)
-            asyncio.run(run_load(f"http://127.0.0.1:{app_port}", range(10**6, 10**6 + 20),
-                                 4, time.monotonic() + 30))
-            asyncio.run(run_load(f"http://127.0.0.1:{bare_port}", range(20), 4,
-                                 time.monotonic() + 30))
+            asyncio.run(
+                run_load(
+                    f"http://127.0.0.1:{app_port}",
+                    range(10**6, 10**6 + 20),
+                    4,
+                    time.monotonic() + 30,
+                )
+            )
+            asyncio.run(
+                run_load(f"http://127.0.0.1:{bare_port}", range(20), 4, time.monotonic() + 30)
+            )
             warm_rows = asyncio.run(count_replies(url))
-            bare = asyncio.run(run_load(f"http://127.0.0.1:{bare_port}", range(mothers),
-                                        args.concurrency, time.monotonic() + args.max_seconds))
-            app = asyncio.run(run_load(f"http://127.0.0.1:{app_port}", range(mothers),
-                                       args.concurrency, time.monotonic() + args.max_seconds))
+            bare = asyncio.run(
+                run_load(
+                    f"http://127.0.0.1:{bare_port}",
+                    range(mothers),
+                    args.concurrency,
+                    time.monotonic() + args.max_seconds,
+                )
+            )
+            app = asyncio.run(
+                run_load(
+                    f"http://127.0.0.1:{app_port}",
+                    range(mothers),
+                    args.concurrency,
+                    time.monotonic() + args.max_seconds,
+                )
+            )
             rows = asyncio.run(count_replies(url))
         finally:
             for server in servers:
@@ -270,12 +354,16 @@ def main() -> None:
             if pg_name:
                 asyncio.run(_pg(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)'))
     database = "SQLite" if args.sqlite else "PostgreSQL"
-    print(f"webhooks on {database}, 1 uvicorn worker each, concurrency {args.concurrency}, "
-          f"{os.cpu_count()} cores")
+    print(
+        f"webhooks on {database}, 1 uvicorn worker each, concurrency {args.concurrency}, "
+        f"{os.cpu_count()} cores"
+    )
     print(report("bare", bare))
     print(report("asibot", app))
-    print(f"ratio    asibot/bare throughput {app.rate / bare.rate:.2f}; "
-          f"{rows - warm_rows} reply rows in the outbox for {len(app.latencies)} messages")
+    print(
+        f"ratio    asibot/bare throughput {app.rate / bare.rate:.2f}; "
+        f"{rows - warm_rows} reply rows in the outbox for {len(app.latencies)} messages"
+    )
 
 
 if __name__ == "__main__":

@@ -17,7 +17,9 @@ from bot.settings import Settings, get_settings
 from bot.simulator import routes as simulator_routes
 from bot.telegram.polling import running as telegram_running
 from bot.telegram.routes import routes as telegram_routes
+from bot.transports import build_transports
 from bot.whatsapp.routes import routes as whatsapp_routes
+from scheduler import jobs
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +77,5 @@ def create_app(
 @contextlib.asynccontextmanager
 async def background_work(runtime: Runtime) -> AsyncIterator[None]:
     """The scheduler's heartbeat jobs and the channels' senders, for as long as the app runs."""
-    from scheduler import jobs  # noqa: PLC0415  (optional until the scheduler is configured)
-
-    async with jobs.running(runtime):
+    async with jobs.running(runtime, transports=build_transports(runtime.settings)):
         yield

@@ -24,6 +24,7 @@ def worker(no_plan: bool, no_deliver: bool, worker_id: str | None) -> None:
     from bot.cli import settings_or_exit  # noqa: PLC0415
     from bot.logging import setup_logging  # noqa: PLC0415
     from bot.runtime import build_runtime  # noqa: PLC0415
+    from bot.transports import build_transports  # noqa: PLC0415
     from scheduler import jobs  # noqa: PLC0415
 
     settings = settings_or_exit()
@@ -41,6 +42,7 @@ def worker(no_plan: bool, no_deliver: bool, worker_id: str | None) -> None:
             except Exception:  # noqa: BLE001  (another process synced it at the same moment)
                 click.echo("asibot worker: tip catalogue not synced (another process is)", err=True)
             async with jobs.running(runtime, plan=not no_plan, deliver=not no_deliver,
+                                    transports=build_transports(runtime.settings),
                                     worker=worker_id):
                 click.echo("asibot worker: running", err=True)
                 await stop.wait()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.settings import Settings
 from bot.simulator.transport import SimulatorTransport
-from bot.transport import Transport
+from scheduler.transport import Transport
 
 
 def build_transports(settings: Settings) -> dict[str, Transport]:

@@ -41,11 +41,11 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.transport import OutgoingMessage, SendError, Transport
 from db.models import Identity, Lease, Mother, Outbox, Staff
 from flows.outbox import enqueue, preferred_identity
 from messages.texts import text as ui_text
 from scheduler.clock import Clock
+from scheduler.transport import OutgoingMessage, SendError, Transport
 
 log = logging.getLogger(__name__)
 

@@ -30,7 +30,7 @@ from scheduler.delivery import Deliverer, DeliveryConfig
 from scheduler.planner import plan_tips
 
 if TYPE_CHECKING:
-    from bot.transport import Transport
+    from scheduler.transport import Transport
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +112,7 @@ async def running(
     *,
     plan: bool = True,
     deliver: bool = True,
-    transports: Mapping[str, Transport] | None = None,
+    transports: Mapping[str, Transport],
     worker: str | None = None,
     config: DeliveryConfig | None = None,
 ) -> AsyncIterator[Deliverer | None]:
@@ -124,10 +124,6 @@ async def running(
     if not settings.scheduler_enabled:
         yield None
         return
-    if transports is None:
-        from bot.transports import build_transports  # noqa: PLC0415  (the edge's registry)
-
-        transports = build_transports(settings)
     state = HeartbeatState()
 
     async def beat() -> None:

@@ -22,7 +22,6 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.transport import OutgoingMessage
 from db.models import Identity, Mother, Outbox
 from flows.menu import record_birth
 from flows.quiet import in_quiet_hours
@@ -31,6 +30,7 @@ from flows.types import FlowConfig
 from scheduler.clock import FakeClock
 from scheduler.delivery import Deliverer, DeliveryConfig
 from scheduler.jobs import HeartbeatState, heartbeat
+from scheduler.transport import OutgoingMessage
 
 ZONES = ("Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura")
 START = datetime(2027, 1, 4, 0, 0, tzinfo=UTC)

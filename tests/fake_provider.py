@@ -25,7 +25,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from bot.transport import OutgoingMessage, SendError
+from scheduler.transport import OutgoingMessage, SendError
 
 
 class FakeProvider:

@@ -26,8 +26,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.runtime import Runtime
-from bot.transport import OutgoingMessage, SendError, Transport
 from db.models import Outbox
+from scheduler.transport import OutgoingMessage, SendError, Transport
 
 TOKEN = "123456:TEST-token-abcdefghijklmnop"
 BOT = {"id": 123456, "is_bot": True, "first_name": "Sahabat ASI", "username": "sahabat_asi_bot",

@@ -66,10 +66,10 @@ async def test_more_words_about_an_open_problem_reach_the_cadre(
 ) -> None:
     ibu = await register_siti(phone)
     await ibu.says(LATCH)
-    answer = await ibu.says("bu tolong ya, sy bingung")
+    answer = await ibu.says("bu nanti sore sy di rumah ya, kiri jg mulai perih")
     assert "Bu Sari" in answer
     [passed] = to(ibu, SARI)
-    assert passed["text"] == "Bunda Siti (#1): bu tolong ya, sy bingung"
+    assert passed["text"] == "Bunda Siti (#1): bu nanti sore sy di rumah ya, kiri jg mulai perih"
 
 
 async def test_menu_contact_my_cadre_sends_her_message_as_a_question(

@@ -10,7 +10,6 @@ from datetime import timedelta
 from sqlalchemy import func, select, update
 
 from bot.runtime import Runtime
-from bot.transport import OutgoingMessage, SendError
 from db.models import Identity, Mother, Outbox, Staff
 from flows.outbox import enqueue
 from flows.types import Inbound
@@ -23,6 +22,7 @@ from scheduler.delivery import (
     claim,
     record_status,
 )
+from scheduler.transport import OutgoingMessage, SendError
 
 
 class FakeTransport:

@@ -8,7 +8,7 @@ import pytest
 
 from bot.settings import Settings, load_settings
 from bot.telegram.transport import TelegramTransport
-from bot.transport import OutgoingMessage, SendError
+from scheduler.transport import OutgoingMessage, SendError
 from tests.fake_telegram import TOKEN, FakeTelegram, fake_telegram
 
 CHAT = 555001

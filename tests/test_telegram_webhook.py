@@ -24,11 +24,11 @@ from bot.operators import ChannelAddress, add_staff
 from bot.runtime import Runtime
 from bot.telegram.routes import PATH, SECRET_HEADER, webhook_secret
 from bot.telegram.transport import TelegramTransport
-from bot.transport import Transport
 from bot.whatsapp.transport import WhatsAppTransport
 from db.models import InboundMessage, Mother, Outbox
 from scheduler.clock import FakeClock
 from scheduler.planner import plan_tips
+from scheduler.transport import Transport
 from tests.fake_telegram import (
     TOKEN,
     FakeTelegram,

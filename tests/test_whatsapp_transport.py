@@ -9,9 +9,9 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.settings import Settings, load_settings
-from bot.transport import OutgoingMessage, SendError
 from bot.whatsapp.render import MAX_BODY, render
 from bot.whatsapp.transport import WhatsAppTransport
+from scheduler.transport import OutgoingMessage, SendError
 from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FROM, FakeTwilio, fake_twilio
 
 NUMBER = "+6281234500001"

@@ -19,12 +19,12 @@ from bot.logging import setup_logging
 from bot.operators import ChannelAddress, add_staff
 from bot.runtime import Runtime
 from bot.telegram.transport import TelegramTransport
-from bot.transport import Transport
 from bot.whatsapp.routes import INBOUND_PATH, STATUS_PATH
 from bot.whatsapp.transport import WhatsAppTransport
 from db.models import InboundMessage, Mother, Outbox
 from scheduler.clock import FakeClock
 from scheduler.planner import plan_tips
+from scheduler.transport import Transport
 from tests.fake_telegram import TOKEN, FakeTelegram, deliver_outbox, fake_telegram
 from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FROM, FakeTwilio, fake_twilio, sign
 

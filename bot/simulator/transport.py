@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.transport import OutgoingMessage
+from scheduler.transport import OutgoingMessage
 
 
 class SimulatorTransport:

@@ -26,8 +26,8 @@ from telegram.error import (
 from telegram.request import HTTPXRequest
 
 from bot.settings import Settings
-from bot.transport import OutgoingMessage, SendError
 from bot.webhooks import split_text
+from scheduler.transport import OutgoingMessage, SendError
 
 log = logging.getLogger(__name__)
 

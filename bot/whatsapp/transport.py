@@ -18,9 +18,9 @@ from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.rest import Client
 
 from bot.settings import Settings
-from bot.transport import OutgoingMessage, SendError
 from bot.whatsapp.render import TooLong, render
 from bot.whatsapp.routes import PREFIX, STATUS_PATH
+from scheduler.transport import OutgoingMessage, SendError
 
 log = logging.getLogger(__name__)
 

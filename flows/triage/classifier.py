@@ -53,6 +53,8 @@ SELF_HARM_FROM_MOOD_AT = 2.0  # i.e. never: CV found the self-harm rules suffice
 # urgent-vs-not net (urgent_model.py): probability needed to raise a non-urgent rule result;
 # chosen by grouped cross-validation (bench/make_triage_corpus.py --grouped-cv; a test checks)
 NET_AT = 0.75
+# fewer words than this and the learned parts stay silent (the rules still decide)
+MIN_WORDS_TO_LEARN = 3
 # labels the net may raise: where no specific breastfeeding problem was recognised (a named
 # problem keeps its own rules for when it turns urgent, e.g. mastitis with fever + weakness)
 NET_RAISES = frozenset({"none", "question", "mood"})
@@ -196,9 +198,15 @@ _OWN_BIRTH = re.compile(
     r"\b(?:lahirin|ngelahirin|melahirkan|ngelairke|nglairke|lahiran|had|gave birth to) aku\b"
 )
 # a normal temperature now ("skrg 36,7", "sudah 36,7"): the earlier fever is over
-_NORMAL_NOW = re.compile(r"\b(?:sekarang|sudah|now|tinggal) (?:sudah |suhu |is |jadi )?(3[56](?:\.\d)?|37(?:\.[0-4])?)\b")
+_NORMAL_NOW = re.compile(
+    r"\b(?:sekarang|sudah|now|tinggal) (?:sudah |suhu |is |jadi )?"
+    r"(3[56](?:\.\d)?|37(?:\.[0-4])?)\b"
+)
 # checking the baby's breathing over and over: her worry, not his breathing
-_CHECK_BREATH = re.compile(r"\b(?:cek|check|checking|ngecek|ngecekin|mengecek|checks) (?:if )?(?:bayi |her |his )?(?:is )?(?:napas|breathing)")
+_CHECK_BREATH = re.compile(
+    r"\b(?:cek|check|checking|ngecek|ngecekin|mengecek|checks) (?:if )?"
+    r"(?:bayi |her |his )?(?:is )?(?:napas|breathing)"
+)
 _ASK_BEFORE = frozenset({"boleh", "bisa", "aman", "apa", "perlu", "harus", "bener", "benar"})
 # worry / fear alone is mood: the net does not turn it into a danger
 _ANXIOUS = frozenset(
@@ -572,6 +580,10 @@ def _classify(text: str) -> TriageResult:
     if not toks:
         return TriageResult("none", False)
     res, denied = _rules(toks)
+    if len([t for t in toks if t.isalpha()]) < MIN_WORDS_TO_LEARN:
+        # a reply like "mau tanya" or "SELESAI 1" is too short for the learned parts
+        # to read a danger into: only the rules decide
+        return res
     if _net_may_raise(res, denied):
         raised = raise_with_net(res, denied, _net.predict(text, toks), NET_AT, text, toks)
         if raised.urgent:

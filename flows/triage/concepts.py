@@ -88,7 +88,8 @@ NOBODY = (
 )
 NOBODY_IF = r"\bkalau aku " + _g(2) + r"(?:pergi|hilang|tidak ada|mati|gone)\b"
 TIRED_LIFE = (
-    r"\b(?:capek|cape|lelah|tired|sick|muak|bosan|bosen|kesel|kesal|jenuh) (?:of )?(?:hidup|living|life|idup)\b"
+    r"\b(?:capek|cape|lelah|tired|sick|muak|bosan|bosen|kesel|kesal|jenuh) "
+    r"(?:of )?(?:hidup|living|life|idup)\b"
 )
 PILLS = _alt(
     "obat tidur|pil tidur|sleeping pills|sleeping pill|racun|baygon|obat nyamuk|"
@@ -280,7 +281,9 @@ BREAST_SIGN = (
     + r"(?:merah|abang|keras|red|hard|tender|pink|lump|benjolan|bengkak)\b"
 )
 # foul lochia in clinical English ("lochia offensive")
-LOCHIA_FOUL = r"\blochia (?:is )?(?:offensive|smelly|foul|bau)\b|\b(?:offensive|smelly|foul) lochia\b"
+LOCHIA_FOUL = (
+    r"\blochia (?:is )?(?:offensive|smelly|foul|bau)\b|\b(?:offensive|smelly|foul) lochia\b"
+)
 # a breast sign anywhere in a message about her breast ("pinggir payudara ... kemerahan")
 _BREAST_WORD = re.compile(r"\b(?:payudara|lump|benjolan)\b")
 _BREAST_RED = re.compile(

@@ -256,7 +256,8 @@ _GROUPS: dict[str, str] = {
     "hari": "hari hr day days ari",
     "jam": "jam hours hour hrs",
     # breast / feeding vocabulary
-    "payudara": "payudara pd payudaro tetek tete toket breast breasts boob boobs susuku tetekku susune",
+    "payudara": "payudara pd payudaro tetek tete toket breast breasts boob boobs susuku "
+    "tetekku susune",
     "puting": "puting putting pentil nipple nipples putingnya",
     "asi": "asi asinya milk asip supply",
     "nyusu": "nyusu nenen mimik netek nete menyusu nyusunya feed feeding feeds nurse nursing "
