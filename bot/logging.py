@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import logging
 
-QUIET = ("httpx", "httpcore", "twilio.http_client", "telegram.ext", "apscheduler.executors.default")
+QUIET = (
+    "httpx", "httpcore", "twilio.http_client", "twilio.async_http_client", "telegram.ext",
+    "apscheduler.executors.default", "aiosqlite",
+)
 
 
 def setup_logging(level: str = "INFO") -> None:
