@@ -122,41 +122,33 @@ class Ctx:
     ) -> Outbox | None:
         """Send a message to a cadre or health worker on the channel she uses."""
         identity = await preferred_identity(self.session, staff=staff)
-        if identity is None:
-            return None
-        row = enqueue(
-            self.session,
-            channel=identity.channel,
-            address=identity.address,
-            text=body,
-            now=self.now,
-            choices=numbered(options or []),
-            kind=kind,
-            staff_id=staff.id,
-            case_id=case_id,
-            in_reply_to=self.inbound_id,
-        )
-        self.sent.append(row)
-        return row
+        return self._send(identity, body, kind=kind, case_id=case_id, staff_id=staff.id,
+                          choices=numbered(options or []))
 
     async def tell_mother(
         self, mother: Mother, body: str, *, kind: str = "relay", case_id: int | None = None
     ) -> Outbox | None:
         """Send a message to a mother (a cadre's reply relayed through the bot)."""
         identity = await preferred_identity(self.session, mother=mother)
+        return self._send(identity, body, kind=kind, case_id=case_id, mother_id=mother.id)
+
+    def _send(
+        self,
+        identity: Identity | None,
+        body: str,
+        *,
+        kind: str,
+        case_id: int | None,
+        mother_id: int | None = None,
+        staff_id: int | None = None,
+        choices: list[Choice] | None = None,
+    ) -> Outbox | None:
+        """One outbox row to someone else's address (none when she has no address)."""
         if identity is None:
             return None
-        row = enqueue(
-            self.session,
-            channel=identity.channel,
-            address=identity.address,
-            text=body,
-            now=self.now,
-            kind=kind,
-            mother_id=mother.id,
-            case_id=case_id,
-            in_reply_to=self.inbound_id,
-        )
+        row = enqueue(self.session, channel=identity.channel, address=identity.address,
+                      text=body, now=self.now, choices=choices, kind=kind, mother_id=mother_id,
+                      staff_id=staff_id, case_id=case_id, in_reply_to=self.inbound_id)
         self.sent.append(row)
         return row
 

@@ -11,10 +11,10 @@ from db.models import Mother, Staff, Tip
 from flows.catalogue import tips_by_key
 from flows.choices import labels, match_choice
 from flows.context import Ctx
-from flows.dates import parse_child_age, parse_date, parse_hour, parse_pregnancy_age
+from flows.dates import parse_hour
 from flows.describe import say_age, say_date
-from flows.journey import MAX_CHILD_DAYS, journey_point
-from flows.onboarding import LATEST_DUE_DAYS, OVERDUE_DAYS
+from flows.journey import journey_point
+from flows.onboarding import read_birth_date, read_due_date
 from flows.quiet import in_quiet_hours
 from flows.reminders import plan_reminders
 from flows.steps import step
@@ -106,18 +106,14 @@ async def ask_birth(ctx: Ctx) -> None:
 async def answer_birth(ctx: Ctx, reply: str) -> None:
     assert ctx.mother is not None
     today = ctx.local_now.date()
-    born = parse_date(reply, today, past=True) or parse_child_age(reply, today)
-    if born is None:
-        await ctx.reprompt("onboarding.birth_reprompt")
-    elif born > today:
-        await ctx.reprompt("onboarding.birth_future")
-    elif (today - born).days > MAX_CHILD_DAYS:
-        await ctx.reprompt("onboarding.birth_too_old")
-    else:
-        record_birth(ctx.mother, born, today)
-        await plan_reminders(ctx.session, ctx.mother, ctx.now)
-        ctx.say("menu.birth_saved", date=say_date(born, ctx.lang))
-        ctx.idle()
+    born = read_birth_date(reply, today)
+    if isinstance(born, str):
+        await ctx.reprompt(born)
+        return
+    record_birth(ctx.mother, born, today)
+    await plan_reminders(ctx.session, ctx.mother, ctx.now)
+    ctx.say("menu.birth_saved", date=say_date(born, ctx.lang))
+    ctx.idle()
 
 
 def record_birth(mother: Mother, born: date, today: date) -> None:
@@ -203,20 +199,17 @@ async def answer_date(ctx: Ctx, reply: str) -> None:
     """Correct her due date or her child's birth date; the schedule follows the new date."""
     assert ctx.mother is not None
     today = ctx.local_now.date()
-    if ctx.mother.stage == "pregnant":
-        due = parse_date(reply, today, past=False) or parse_pregnancy_age(reply, today)
-        if due is None or (due - today).days > LATEST_DUE_DAYS or (today - due).days > OVERDUE_DAYS:
-            await ctx.reprompt("onboarding.due_reprompt")
-            return
-        ctx.mother.due_date = due
-        ctx.say("menu.date_saved", date=say_date(due, ctx.lang))
+    pregnant = ctx.mother.stage == "pregnant"
+    corrected = read_due_date(reply, today) if pregnant else read_birth_date(reply, today)
+    if isinstance(corrected, str):
+        await ctx.reprompt(corrected)
+        return
+    if pregnant:
+        ctx.mother.due_date = corrected
     else:
-        born = parse_date(reply, today, past=True) or parse_child_age(reply, today)
-        if born is None or born > today or (today - born).days > MAX_CHILD_DAYS:
-            await ctx.reprompt("onboarding.birth_reprompt")
-            return
-        ctx.mother.birth_date = born
-        ctx.say("menu.date_saved", date=say_date(born, ctx.lang))
+        ctx.mother.birth_date = corrected
+    await plan_reminders(ctx.session, ctx.mother, ctx.now)
+    ctx.say("menu.date_saved", date=say_date(corrected, ctx.lang))
     ctx.idle()
 
 

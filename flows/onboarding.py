@@ -170,19 +170,38 @@ async def ask_due(ctx: Ctx) -> None:
     ctx.say("onboarding.due")
 
 
-@step(FLOW, "due", ask_due)
-async def answer_due(ctx: Ctx, reply: str) -> None:
-    today = ctx.local_now.date()
+def read_due_date(reply: str, today: date) -> date | str:
+    """Her due date, or the key of the re-prompt that says kindly what is wrong with it."""
     due = parse_date(reply, today, past=False) or parse_pregnancy_age(reply, today)
     if due is None:
-        await ctx.reprompt("onboarding.due_reprompt")
-    elif (due - today).days > LATEST_DUE_DAYS:
-        await ctx.reprompt("onboarding.due_too_far")
-    elif (today - due).days > OVERDUE_DAYS:
-        await ctx.reprompt("onboarding.due_past")
-    else:
-        ctx.remember(anchor=due.isoformat())
-        await ctx.goto(FLOW, "confirm_date")
+        return "onboarding.due_reprompt"
+    if (due - today).days > LATEST_DUE_DAYS:
+        return "onboarding.due_too_far"
+    if (today - due).days > OVERDUE_DAYS:
+        return "onboarding.due_past"
+    return due
+
+
+def read_birth_date(reply: str, today: date) -> date | str:
+    """Her child's birth date, or the key of the re-prompt that says what is wrong with it."""
+    born = parse_date(reply, today, past=True) or parse_child_age(reply, today)
+    if born is None:
+        return "onboarding.birth_reprompt"
+    if born > today:
+        return "onboarding.birth_future"
+    if (today - born).days > MAX_CHILD_DAYS:
+        return "onboarding.birth_too_old"
+    return born
+
+
+@step(FLOW, "due", ask_due)
+async def answer_due(ctx: Ctx, reply: str) -> None:
+    due = read_due_date(reply, ctx.local_now.date())
+    if isinstance(due, str):
+        await ctx.reprompt(due)
+        return
+    ctx.remember(anchor=due.isoformat())
+    await ctx.goto(FLOW, "confirm_date")
 
 
 async def ask_birth(ctx: Ctx) -> None:
@@ -191,17 +210,12 @@ async def ask_birth(ctx: Ctx) -> None:
 
 @step(FLOW, "birth", ask_birth)
 async def answer_birth(ctx: Ctx, reply: str) -> None:
-    today = ctx.local_now.date()
-    born = parse_date(reply, today, past=True) or parse_child_age(reply, today)
-    if born is None:
-        await ctx.reprompt("onboarding.birth_reprompt")
-    elif born > today:
-        await ctx.reprompt("onboarding.birth_future")
-    elif (today - born).days > MAX_CHILD_DAYS:
-        await ctx.reprompt("onboarding.birth_too_old")
-    else:
-        ctx.remember(anchor=born.isoformat())
-        await ctx.goto(FLOW, "confirm_date")
+    born = read_birth_date(reply, ctx.local_now.date())
+    if isinstance(born, str):
+        await ctx.reprompt(born)
+        return
+    ctx.remember(anchor=born.isoformat())
+    await ctx.goto(FLOW, "confirm_date")
 
 
 def _anchor(ctx: Ctx) -> date:
