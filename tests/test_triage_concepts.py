@@ -183,3 +183,16 @@ def test_round_six_false_alarm_concepts() -> None:
         "janin di perut udah gak gerak, kata dokter udah meninggal di dalam, besok diinduksi",
     ):
         assert classify(text).label not in URGENT_LABELS, text
+
+
+def test_blood_in_a_babys_stool_told_at_length_is_urgent_but_a_denied_one_is_not() -> None:
+    assert classify("mencretnya ada lendir sama merah2 darah, udah 5x hari ini").urgent
+    assert classify("my 8 month old has had diarrhea all day and now there is blood in it").urgent
+    assert not classify("bab nya normal ga ada darah").urgent
+
+
+def test_holding_a_razor_or_wishing_not_to_exist_in_javanese_is_self_harm() -> None:
+    razor = classify("bun tolong aku lagi di kamar mandi pegang silet, gak tau mau ngapain")
+    assert razor.label == "danger_mother" and razor.self_harm
+    assert classify("wis kesel aku, rasane luwih becik aku ora ono neng dunyo iki").self_harm
+    assert not classify("lagi pegang pisau masak sayur").urgent

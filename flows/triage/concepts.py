@@ -174,15 +174,17 @@ CANT_WALK = (
 )
 
 # ---- English symptom grammar ----
+_NOT_DENIED = r"(?!(?:tidak|tak|bukan|no|not|tanpa|without|never) )"
 BLOOD_POOP = (
     r"\b(?:darah|berdarah) "
     + _g(4)
     + r"(?:in|di|dalam|on|inside) "
     + _g(2)
     + r"(?:bab|diare)\b|\b(?:bab|diare) "
-    + _g(3)
+    # the gaps may not step over a denial: "diare tapi gak ada darah" is not bloody
+    + r"(?:" + _NOT_DENIED + r"[^ ,.?]+ ){0,3}"
     + r"(?:with|ada|campur|bercampur|full of) "
-    + _g(2)
+    + r"(?:" + _NOT_DENIED + r"[^ ,.?]+ ){0,2}"
     + r"(?:darah|berdarah)\b"
 )
 MOVE_DOWN = (

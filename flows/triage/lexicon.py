@@ -39,6 +39,14 @@ def _g(n: int) -> str:
 
 G1, G2, G3, G4, G6 = _g(1), _g(2), _g(3), _g(4), _g(6)
 
+
+def _g_not_denied(n: int) -> str:
+    """Up to n words, none a denial: a gap must not step over "tidak ada"."""
+    return r"(?:(?!(?:tidak|tak|bukan|no|not|tanpa|without|never) )[^ ,.?]+ ){0," + str(n) + "}"
+
+
+_G6_NOT_DENIED = _g_not_denied(6)
+
 _BREAST = r"(?:payudara|susu)"
 _NUM = r"\d+(?:\.\d+)?"
 
@@ -105,7 +113,7 @@ RULES: tuple[tuple[str, str], ...] = (
     ("B", r"\bkuning " + G4 + r"(?:telapak|palm|palms|sole|soles|feet)\b"),
     ("B", r"\b(?:telapak|palm|palms|sole|soles|feet) " + G3 + r"kuning\b"),
     ("B", r"\bbab " + G3 + r"(?:pucat|putih|dempul|kapur|white)\b"),
-    ("B", r"\b(?:diare|bab) " + G3 + r"(?:darah|berdarah)\b"),
+    ("B", r"\b(?:diare|bab) " + _g_not_denied(3) + r"(?:darah|berdarah)\b"),
     ("B", r"\b(?:darah|berdarah) " + G2 + r"(?:diare|bab)\b"),
     ("B", r"\bdiare (?:terus|\d+ ?x|\d+ kali|sangat)\b"),
     ("B", r"\b(?:mata " + G2 + r"cekung|cekung|cowong|dehidrasi|dehydrated|dehydration)\b"),
@@ -404,6 +412,8 @@ RULES: tuple[tuple[str, str], ...] = (
     ("B", r"\bmuntah " + G1 + r"(?:\d+|sepuluh|berkali) ?(?:x|kali)\b"),
     ("B", r"\b(?:darah|berdarah|lendir darah) " + G3 + r"(?:diare|bab|popok|diaper|nappy)\b"),
     ("B", r"\b(?:diare|bab) " + G3 + r"(?:lendir darah|berlendir darah|merah darah)\b"),
+    # blood in the stool told at length ("mencretnya ada lendir sama merah2 darah")
+    ("B", r"\b(?:diare|bab|pup|poop|stool) " + _G6_NOT_DENIED + r"(?:darah|berdarah|blood)\b"),
     ("B", r"\bdiare " + G2 + r"(?:\d+|sepuluh|berkali) ?(?:x|kali)\b"),
     ("B", r"\bdiare " + G2 + r"(?:lemas|cekung|tidak pipis)\b"),
     # ---- cord / skin / eyes ----
@@ -624,7 +634,9 @@ RULES: tuple[tuple[str, str], ...] = (
     ),
     (
         "SH",
-        r"\b(?:overdose|over dose|tidurselamanya|potong nadi|sayat|silet tangan|"
+        r"\b(?:(?:pegang|megang|genggam|holding) " + G1 + r"(?:silet|cutter|razor)|"
+        r"(?:luwih|lebih) (?:becik|apik|baik) " + G2 + r"(?:tidak|ora) (?:ono|ada)|"
+        r"overdose|over dose|tidurselamanya|potong nadi|sayat|silet tangan|"
         r"gantung|jump off|terjun|loncat dari|lompat " + G2 + r"dari)\b",
     ),
     (
