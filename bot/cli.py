@@ -19,10 +19,9 @@ from bot.cli_worker import simulate, worker
 from bot.logging import setup_logging
 from bot.operators import ChannelAddress, OperatorError, add_staff, load_demo_data
 from bot.runtime import Runtime, build_runtime
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings import E164, Settings, SettingsError, load_settings
 
 T = TypeVar("T")
-E164 = re.compile(r"^\+[1-9]\d{7,14}$")
 
 
 def settings_or_exit() -> Settings:

@@ -5,11 +5,16 @@ A bad value stops start-up with one line naming the setting: see `load_settings`
 
 from __future__ import annotations
 
+import logging
+import re
 import zoneinfo
 from functools import lru_cache
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsError as SourceError
+
+E164 = re.compile(r"^\+[1-9]\d{7,14}$")
 
 
 class SettingsError(Exception):
@@ -82,12 +87,32 @@ class Settings(BaseSettings):
             raise ValueError("must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
         return value
 
-    @field_validator("public_base_url")
+    @field_validator("public_base_url", "telegram_api_base_url", "twilio_api_base_url")
     @classmethod
     def _http_url(cls, value: str) -> str:
         if value and not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
+        return value
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _no_trailing_slash(cls, value: str) -> str:
         return value.rstrip("/")
+
+    @field_validator("twilio_whatsapp_from")
+    @classmethod
+    def _e164_sender(cls, value: str) -> str:
+        number = value.removeprefix("whatsapp:")
+        if value and not E164.match(number):
+            raise ValueError("must be the sender's number in E.164, like +6281234567890")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        if value.upper() not in logging.getLevelNamesMapping():
+            raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
+        return value.upper()
 
     @property
     def is_sqlite(self) -> bool:
@@ -104,10 +129,15 @@ def load_settings(**overrides: object) -> Settings:
     """Read settings; on a bad value raise SettingsError naming the variable, in one line."""
     try:
         return Settings(**overrides)  # type: ignore[arg-type]
+    except SourceError as exc:  # a value that does not even parse, e.g. TWILIO_TEMPLATES
+        field = re.search(r'field "(\w+)"', str(exc))
+        label = field.group(1).upper() if field else "settings"
+        raise SettingsError(f"bad setting {label}: not valid JSON") from None
     except ValidationError as exc:
         first = exc.errors()[0]
         name = str(first["loc"][0]).upper() if first["loc"] else "settings"
-        raise SettingsError(f"bad setting {name}: {first['msg']}") from None
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise SettingsError(f"bad setting {name}: {message}") from None
 
 
 @lru_cache(maxsize=1)

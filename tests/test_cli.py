@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import main
+from bot.settings import SettingsError, load_settings
 from db.migrate import upgrade
 
 
@@ -65,3 +66,27 @@ def test_a_bad_setting_stops_start_up_with_one_line_naming_it(tmp_path: Path) ->
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "TIMEZONE" in lines[0], result.stderr
+
+
+@pytest.mark.parametrize(("variable", "value"), [
+    ("LOG_LEVEL", "LOUD"),
+    ("TWILIO_TEMPLATES", "notjson"),
+    ("TWILIO_WHATSAPP_FROM", "0812"),
+    ("TWILIO_API_BASE_URL", "ftp:x"),
+    ("TELEGRAM_API_BASE_URL", "api.telegram.org"),
+    ("QUIET_HOURS_START", "25"),
+    ("SLA_URGENT_MINUTES", "soon"),
+])
+def test_each_bad_setting_is_named_in_one_line(variable: str, value: str,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(SettingsError) as raised:
+        load_settings(_env_file=None)
+    message = str(raised.value)
+    assert variable in message and "\n" not in message and "Value error" not in message
+
+
+def test_a_whatsapp_sender_may_be_written_with_its_channel_prefix() -> None:
+    settings = load_settings(twilio_whatsapp_from="whatsapp:+6281100000000", log_level="debug",
+                             _env_file=None)
+    assert settings.log_level == "DEBUG"
