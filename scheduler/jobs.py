@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.models import Mother
 from flows import cases
+from flows.privacy import forget_strangers
 from flows.reminders import BATCH, ReminderCounts, plan_nudges, send_due_reminders
 from flows.types import FlowConfig
 from scheduler.delivery import Deliverer, DeliveryConfig
@@ -53,6 +54,7 @@ class HeartbeatResult:
     reminders: ReminderCounts = field(default_factory=ReminderCounts)
     followups: int = 0
     escalated: int = 0
+    forgotten: int = 0
 
 
 async def zones_to_plan(
@@ -75,7 +77,8 @@ async def heartbeat(
     sessions: async_sessionmaker[AsyncSession], now: datetime, config: FlowConfig,
     state: HeartbeatState | None = None,
 ) -> HeartbeatResult:
-    """One tick: plan tips and nudges, send due reminders, follow-ups and escalations."""
+    """One tick: plan tips and nudges; send due reminders, follow-ups, escalations; forget
+    strangers who never consented."""
     result = HeartbeatResult()
     async with sessions() as session, session.begin():
         zones = await zones_to_plan(session, now, state)
@@ -96,13 +99,12 @@ async def heartbeat(
             setattr(result.reminders, name, getattr(result.reminders, name) + getattr(counts, name))
         if counts.sent + counts.skipped + counts.postponed < BATCH:
             break
-    # the cases engineer's timers (follow-up after a resolved case, SLA escalation)
-    if hasattr(cases, "send_followups"):
-        async with sessions() as session, session.begin():
-            result.followups = await cases.send_followups(session, now, config)
-    if hasattr(cases, "escalate_overdue"):
-        async with sessions() as session, session.begin():
-            result.escalated = await cases.escalate_overdue(session, now, config)
+    async with sessions() as session, session.begin():
+        result.followups = await cases.send_followups(session, now, config)
+    async with sessions() as session, session.begin():
+        result.escalated = await cases.escalate_overdue(session, now, config)
+    async with sessions() as session, session.begin():
+        result.forgotten = await forget_strangers(session, now)
     return result
 
 
