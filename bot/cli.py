@@ -110,7 +110,8 @@ def pick_address(
 def _add(**kwargs: Any) -> None:
     async def work(runtime: Runtime) -> dict[str, Any]:
         async with runtime.sessions() as session, session.begin():
-            return await add_staff(session, now=runtime.clock.now(), **kwargs)
+            return await add_staff(session, now=runtime.clock.now(),
+                                   puskesmas=runtime.settings.puskesmas_name, **kwargs)
 
     try:
         record = with_runtime(work)

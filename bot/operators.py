@@ -44,14 +44,23 @@ async def ensure_puskesmas(session: AsyncSession, name: str, phone: str = "") ->
     return found
 
 
+def _bare_posyandu_name(name: str) -> str:
+    """'Posyandu Melati', 'posyandu  melati' and 'Melati' are one posyandu."""
+    words = name.lower().split()
+    return " ".join(words[1:] if words[:1] == ["posyandu"] else words)
+
+
 async def ensure_posyandu(session: AsyncSession, name: str, puskesmas_id: int | None) -> Posyandu:
-    """The posyandu by name (any case), created when new."""
-    query = select(Posyandu).where(func.lower(Posyandu.name) == name.strip().lower())
-    found = (await session.scalars(query)).first()
+    """The posyandu by name (any case, with or without the word 'Posyandu'), created when new."""
+    wanted = _bare_posyandu_name(name)
+    found = next((place for place in await session.scalars(select(Posyandu))
+                  if _bare_posyandu_name(place.name) == wanted), None)
     if found is None:
-        found = Posyandu(name=name.strip(), puskesmas_id=puskesmas_id)
+        found = Posyandu(name=" ".join(name.split()), puskesmas_id=puskesmas_id)
         session.add(found)
         await session.flush()
+    elif found.puskesmas_id is None:
+        found.puskesmas_id = puskesmas_id
     return found
 
 
@@ -66,8 +75,11 @@ async def add_staff(
     code: str | None = None,
     backup: bool = False,
     lang: str = "id",
+    puskesmas: str | None = None,
 ) -> dict[str, Any]:
-    """Add a cadre or health worker reachable at `address`; returns the record as a dict."""
+    """Add a cadre or health worker reachable at `address`; returns the record as a dict.
+
+    A new posyandu is placed under `puskesmas` (by name, created when new)."""
     if role not in ROLES:
         raise OperatorError(f"role must be one of {', '.join(ROLES)}")
     if role == "cadre" and not posyandu:
@@ -76,7 +88,10 @@ async def add_staff(
         Identity.channel == address.channel, Identity.address == address.address))).first()
     if taken is not None:
         raise OperatorError(f"that {address.channel} address is already registered")
-    place = await ensure_posyandu(session, posyandu, None) if posyandu else None
+    place = None
+    if posyandu:
+        home = await ensure_puskesmas(session, puskesmas) if puskesmas else None
+        place = await ensure_posyandu(session, posyandu, home.id if home else None)
     code = (code or new_invite_code(place.name if place else role)).upper()
     if (await session.scalars(select(Staff).where(func.upper(Staff.invite_code) == code))).first():
         raise OperatorError(f"invite code {code} is already in use")
@@ -110,9 +125,7 @@ async def load_demo_data(
         exists = (await session.scalars(select(Staff).where(Staff.invite_code == code))).first()
         if exists is not None:
             continue
-        if posyandu:
-            await ensure_posyandu(session, posyandu, place.id)
         added.append(await add_staff(session, name=name, role=role, posyandu=posyandu, code=code,
                                      address=ChannelAddress("simulator", address), now=now,
-                                     backup=backup))
+                                     backup=backup, puskesmas=place.name))
     return added
