@@ -21,6 +21,8 @@ ENV PATH="/opt/asibot/bin:$PATH" \
 USER asibot
 WORKDIR /home/asibot
 RUN mkdir -p /home/asibot/data
+# the embedded SQLite database lives here when no DATABASE_URL points elsewhere
+VOLUME ["/home/asibot/data"]
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["python", "-c", "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4).status == 200 else 1)"]

@@ -58,3 +58,17 @@ def test_image_commands_install_and_start_in_a_fresh_virtualenv(tmp_path: Path) 
                                  timeout=30)
         assert checked.returncode == 0, checked.stderr
         assert base.endswith(str(port))
+
+
+def test_compose_runs_web_and_worker_on_postgresql_without_the_simulator() -> None:
+    import yaml
+
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    for name in ("web", "worker"):
+        environment = services[name]["environment"]
+        assert environment["DATABASE_URL"].startswith("postgresql+asyncpg://")
+        assert environment["SIMULATOR_ENABLED"] == "false", "anyone could chat as anyone"
+        assert services[name]["depends_on"]["db"]["condition"] == "service_healthy"
+    assert services["web"]["environment"]["SCHEDULER_ENABLED"] == "false"
+    assert services["worker"]["depends_on"]["web"]["condition"] == "service_healthy"
+    assert "asibot worker" in " ".join(services["worker"]["command"])
