@@ -190,7 +190,8 @@ _AGE_YOUNG = re.compile(r"\b(?:\d+ (?:hari|minggu|days?|weeks?)|[01] (?:bulan|bl
 # the "if" question is about now ("soalnya sekarang lagi begitu", "ini barusan aku ukur")
 _NOW_MSG = re.compile(
     r"\b(?:sekarang (?:lagi|juga|pun) (?:begitu|gitu|begini|gini)|lagi (?:begitu|gitu|begini|gini)"
-    r"|barusan aku ukur|baru aku ukur|barusan (?:di)?ukur|ini barusan|that s what s happening now|"
+    r"|barusan aku ukur|baru aku ukur|barusan (?:di)?ukur|ini barusan|tadi aku ukur|"
+    r"tadi (?:di)?ukur|ini tadi aku|that s what s happening now|"
     r"it s happening now)\b"
 )
 # a story of her own birth ("ibuku dulu pas ngelahirin aku pendarahan hebat"): long past
@@ -232,6 +233,8 @@ _ANXIOUS = frozenset(
 )
 # the air's temperature, not the body's ("suhu kamar 38 derajat", "room temp 38")
 _ROOM = frozenset({"kamar", "ruangan", "room", "cuaca", "udara", "luar", "outside", "ac"})
+# "ketabrak mobil": the car is how she would end, not a car that "mati" (broke down)
+_HIT_BY = frozenset({"ketabrak", "ditabrak", "nabrakin", "tabrakin", "kelindas", "dilindas"})
 _DREAM = frozenset({"mimpi", "bermimpi", "ngimpi", "dreamt", "dreamed", "dream", "nightmare"})
 # laughing "to death" ("ngakak sampe mau mati") is a joke, not a wish to die
 _LAUGH = frozenset({"ngakak", "ketawa", "tertawa", "lucu", "gemes", "gemas", "wkwk", "wkwkwk"})
@@ -867,7 +870,9 @@ def _rules(toks: list[str]) -> tuple[TriageResult, bool]:
             if subj == "adult" and not any(m.cls_at(i) == "adult" for i in range(cue.start)):
                 subj = None  # "pengen nyusul almarhumah ibu": the adult is who she would join
             if subj == "adult" or any(
-                m.toks[i] in _OBJECTS for i in range(m.n) if m.clause[i] == cl
+                m.toks[i] in _OBJECTS and not (i > 0 and m.toks[i - 1] in _HIT_BY)
+                for i in range(m.n)
+                if m.clause[i] == cl
             ):
                 continue
             self_harm.append(why)

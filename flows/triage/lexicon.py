@@ -857,8 +857,69 @@ ROUND7: tuple[tuple[str, str], ...] = (
         + r"(?:bengkak|gede|besar|bigger|merah|keras)\b",
     ),
     # ---- cannot breathe in deeply ("napas ga bisa dalem", "can't take a deep breath") ----
-    ("S", r"\bnapas " + G1 + r"tidak (?:bisa |bisa napas )?(?:dalam|dalem|panjang|lega)\b"),
-    ("S", r"\btidak (?:bisa )?(?:tarik )?napas (?:dalam|dalem|panjang|lega)\b"),
+    ("S", r"\bnapas " + G1 + r"tidak (?:bisa |bisa napas )?(?:dalam|dalem|panjang|lega|lancar)\b"),
+    ("S", r"\btidak (?:bisa )?(?:tarik )?napas (?:dalam|dalem|panjang|lega|lancar)\b"),
+    # ---- eyes not opened all day ("ga pernah melek dari pagi") ----
+    (
+        "LETH",
+        r"\btidak (?:pernah )?(?:melek|buka mata|membuka mata|bangun) "
+        + G1
+        + r"(?:dari pagi|dari semalam|seharian|dari tadi|sejak|all day)\b",
+    ),
+    # ---- the cord bleeding, told the other way round ("bleeding from the cord") ----
+    ("B", r"\b(?:berdarah|darah|pendarahan) (?:dari |from |di )?(?:the |tali )?pusar\b"),
+    # ---- harm to the baby: losing control with the child, a harm pictured with relief ----
+    (
+        "SH",
+        r"\b(?:khilaf|kalap|gelap mata|lepas kendali|hilang kendali|lose control|snap) "
+        + G1
+        + r"(?:ke |sama |pada |on |with )?(?:bayi|anak)\b",
+    ),
+    (
+        "SH",
+        r"\b(?:kebayang|terbayang|ngebayangin|bayangin|membayangkan|imagine|picture) "
+        + G1
+        + r"bayi "
+        + G3
+        + r"(?:jatuh|mati|meninggal|hilang|tenggelam)\b(?= "
+        + G6
+        + r"(?:lega|relief|relieved|seneng|senang))",
+    ),
+    # ---- a means and "that thought" ("tiap liat tali jemuran ada pikiran itu terus") ----
+    (
+        "SH",
+        r"\b(?:tali|pisau|silet|racun|jembatan|rel|rope|knife|razor) "
+        + G6
+        + r"(?:pikiran itu|kepikiran itu|pikiran aneh|pikiran buruk|pikiran jelek|that thought)\b",
+    ),
+    # ---- farewells: leaving the child in someone's care, "ready" after saying goodbye ----
+    ("SH", r"\b(?:pamit|pamitan|goodbye)\b.*\btitip (?:anak|bayi|anak anak)\b"),
+    ("SH", r"\b(?:pamit|pamitan)\b.*\b(?:buat semua|for everything)\b.*\bsudah siap\b"),
+    # ---- every feed coming back, all of it ----
+    ("B", r"\bmuntah\b[^.?]*\b(?:semua of it|keluar semua|semua keluar)\b"),
+    # ---- if she were gone, her husband could marry someone better ----
+    (
+        "SH",
+        r"\bkalau aku (?:mati|tidak ada)\b[^.?]*\b(?:nikah lagi|nikah meneh|menikah lagi|"
+        r"cari istri|lebih bahagia|better off|happier)\b",
+    ),
+    # ---- a letter explaining why she chose to stop; giving her things away ----
+    (
+        "SH",
+        r"\bsurat\b.*\b(?:milih|memilih|pilih|chose) (?:untuk |to )?(?:berhenti|pergi|mati|stop)\b",
+    ),
+    (
+        "SH",
+        r"\b(?:kasih|kasihin|bagi|bagiin|ngasih|gave away|give away|giving away) "
+        + G3
+        + r"(?:barang|barang barang|baju|possessions|things|stuff)\b"
+        r".*\btidak (?:need|perlu|butuh)\b",
+    ),
+    # ---- a plan without the day ("I already know how I would do it") ----
+    (
+        "SH",
+        r"\b(?:know|tahu|tau) gimana aku (?:would|will|akan|mau) do it\b.*\b(?:day|hari|tanggal)\b",
+    ),
     # ---- self-harm: searching how many pills it takes ----
     (
         "SH",
@@ -914,6 +975,7 @@ ROUND7: tuple[tuple[str, str], ...] = (
     ),
     # ---- watery stool that keeps coming ("pup cair terus kayak air") ----
     ("B", r"\bbab " + G2 + r"(?:cair|encer) " + G1 + r"(?:terus|seperti air|kayak air|kaya air)\b"),
+    ("B", r"\bbab " + G2 + r"(?:cair|encer) " + G1 + r"(?:[89]|1\d) ?(?:x|kali)\b"),
     ("B", r"\bbab " + G1 + r"(?:seperti|kayak|kaya) air " + G1 + r"(?:terus|\d+ ?(?:x|kali))\b"),
     # ---- one wet nappy in a day ("pipisnya cuma sekali dari pagi") ----
     (

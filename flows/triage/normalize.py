@@ -167,6 +167,30 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     ("dampal suku", "telapak kaki"),
     ("dampal leungeun", "telapak tangan"),
     ("epek epek", "telapak tangan"),
+    # vomiting everything told as the feed coming back; waters; cutting an arm
+    ("comes right back out", "muntah"),
+    ("comes right back up", "muntah"),
+    ("comes back out", "muntah"),
+    ("comes back up", "muntah"),
+    ("came back up", "muntah"),
+    ("came right back up", "muntah"),
+    ("water just broke", "ketuban pecah"),
+    ("waters just broke", "ketuban pecah"),
+    ("running down my leg", "ketuban rembes"),
+    ("cutting my arm", "nyakitin diri"),
+    ("cutting my arms", "nyakitin diri"),
+    ("cutting my wrist", "nyakitin diri"),
+    ("cutting my wrists", "nyakitin diri"),
+    ("cut my arm", "nyakitin diri"),
+    ("cut my wrist", "nyakitin diri"),
+    ("cut my wrists", "nyakitin diri"),
+    ("labiah baiak", "lebih baik"),
+    ("cant keep anything down", "muntah semua"),
+    ("can not keep anything down", "muntah semua"),
+    ("cannot keep anything down", "muntah semua"),
+    ("wont keep anything down", "muntah semua"),
+    ("doesnt keep anything down", "muntah semua"),
+    ("projectile vomiting", "muntah menyembur"),
 )
 _PHRASE_RE = re.compile(
     r"\b(?:"
@@ -305,6 +329,7 @@ _GROUPS: dict[str, str] = {
     "cegukan": "cegukan hiccups hiccup",
     "apa": "apa apaan what apo",
     "berapa": "brp berapa",
+    "kali": "kali times",
     # round three
     "minum": "minum drink drinks drinking",
     "popok": "popok diaper diapers nappy nappies pampers",
@@ -319,7 +344,7 @@ _GROUPS: dict[str, str] = {
 # round four: Javanese / Sundanese / Palembang negation and verbs, so that "ora gelem
 # nyusu", "mboten purun nyusu" and "teu daek nyusu" read as "tidak mau nyusu"
 _DIALECT: dict[str, str] = {
-    "tidak": "ora mboten boten teu henteu hente",
+    "tidak": "ora mboten boten teu henteu hente indak",
     "mau": "gelem purun daek hoyong arep handak hayang",
     "sudah": "wis uwis wes sampun",
     "belum": "durung dereng acan",
@@ -341,7 +366,7 @@ _DIALECT: dict[str, str] = {
     # round seven: everyday words for the danger signs in Javanese / Sundanese / Palembang
     "meriang": "mriyang meriyang nggreges muriang",
     "diare": "murus",
-    "pipis": "nguyuh uyuh kiih",
+    "pipis": "nguyuh uyuh kiih bakamiah kamiah",
     "kuning": "koneng",
     "pingsan": "kapaehan klenger kelenger",
     "mata": "mripat mripate panon",
@@ -352,6 +377,17 @@ _DIALECT: dict[str, str] = {
     "pendarahan": "pendaharan perdaharan",
     "payudara": "pinarep",  # Sundanese
     "merah": "beureum",  # Sundanese
+    # Javanese krama, Minang
+    "aku": "kula ambo",
+    "bisa": "saged iso",
+    "dada": "dhadha",
+    "hamil": "meteng",
+    "bulan": "sasi",
+    "perut": "weteng",
+    "kering": "kariang",
+    "capek": "panek",
+    "rasa": "raso",
+    "nikah": "rabi",
 }
 _MAP: dict[str, str] = {}
 for _cword, _words in _GROUPS.items():
@@ -441,6 +477,11 @@ _RE_REDUP = re.compile(r"\b([a-z]{2,})2([a-z]*)\b")
 _RE_HYPHEN_REDUP = re.compile(r"\b([a-z]{2,})-([a-z]{2,})\b")
 _RE_RUN3 = re.compile(r"([a-z])\1{2,}")
 _RE_DECIMAL = re.compile(r"(\d+)[.,](\d+)")
+_RE_SORE = re.compile(
+    r"\b(jam \d+|tadi|dari|sampai|sampe|sejak|kemarin|kemaren|kmrn|pagi|siang|hari|nanti|ntar|"
+    r"menjelang|td) sore\b"
+)
+_RE_SORE2 = re.compile(r"\bsore (ini|tadi|hari|nanti|kemarin)\b")
 _RE_TOKEN = re.compile(r"\d+(?:\.\d+)?|[a-z]+|[?]|[.!;\n]|[,:]")
 _BASE_KNOWN = frozenset(_MAP) | frozenset(_MAP.values())
 
@@ -663,6 +704,8 @@ def normalize(text: str) -> list[str]:
     t = _RE_RUN3.sub(r"\1", t)
     t = _RE_REDUP.sub(r"\1 \1\2", t)
     t = _RE_HYPHEN_REDUP.sub(r"\1 \2", t)
+    t = _RE_SORE.sub(r"\1 petang", t)  # "jam 4 sore" is the afternoon, not "sore" (sakit)
+    t = _RE_SORE2.sub(r"petang \1", t)
     t = _PHRASE_RE.sub(lambda m: _PHRASE_MAP[m.group(0)], t)
     out: list[str] = []
     for tok in _RE_TOKEN.findall(t):
