@@ -177,12 +177,12 @@ _GROWN = re.compile(
     r"\d+ (?:tahun|taun|thn|th|years?))\b"
 )
 # one breast refused: a preference, not "not feeding"
-_ONE_SIDE = re.compile(
-    r"\b(?:kiri|kanan|left|right|sebelah|satu sisi|one side|one payudara)\b"
-)
+_ONE_SIDE = re.compile(r"\b(?:kiri|kanan|left|right|sebelah|satu sisi|one side|one payudara)\b")
 # fever after a vaccine in a baby of two months or more: a question for the cadre
-_VACCINE = re.compile(r"\b(?:imunisasi|vaksin|vaksinasi|vaccine|vaccination|shot|shots|jab|suntik|"
-                      r"disuntik|habis suntik|dpt|pentabio|campak|mr)\b")
+_VACCINE = re.compile(
+    r"\b(?:imunisasi|vaksin|vaksinasi|vaccine|vaccination|shot|shots|jab|suntik|"
+    r"disuntik|habis suntik|dpt|pentabio|campak|mr)\b"
+)
 _AGE_OLDER = re.compile(
     r"\b(?:(?:[2-9]|1\d|2[0-4]) (?:bulan|bln|months?|mo)|\d+ (?:tahun|taun|thn|th|years?))\b"
 )
@@ -190,7 +190,8 @@ _AGE_YOUNG = re.compile(r"\b(?:\d+ (?:hari|minggu|days?|weeks?)|[01] (?:bulan|bl
 # the "if" question is about now ("soalnya sekarang lagi begitu", "ini barusan aku ukur")
 _NOW_MSG = re.compile(
     r"\b(?:sekarang (?:lagi|juga|pun) (?:begitu|gitu|begini|gini)|lagi (?:begitu|gitu|begini|gini)"
-    r"|barusan aku ukur|baru aku ukur|barusan (?:di)?ukur|ini barusan|that s what s happening now|"
+    r"|barusan aku ukur|baru aku ukur|barusan (?:di)?ukur|ini barusan|tadi aku ukur|"
+    r"tadi (?:di)?ukur|ini tadi aku|that s what s happening now|"
     r"it s happening now)\b"
 )
 # a story of her own birth ("ibuku dulu pas ngelahirin aku pendarahan hebat"): long past
@@ -210,9 +211,33 @@ _CHECK_BREATH = re.compile(
 _ASK_BEFORE = frozenset({"boleh", "bisa", "aman", "apa", "perlu", "harus", "bener", "benar"})
 # worry / fear alone is mood: the net does not turn it into a danger
 _ANXIOUS = frozenset(
-    {"khawatir", "cemas", "takut", "scared", "panik", "worried", "worry", "worrying", "anxious",
-     "anxiety", "deg", "was", "overthinking", "gelisah", "afraid", "nervous", "parno"}
+    {
+        "khawatir",
+        "cemas",
+        "takut",
+        "scared",
+        "panik",
+        "worried",
+        "worry",
+        "worrying",
+        "anxious",
+        "anxiety",
+        "deg",
+        "was",
+        "overthinking",
+        "gelisah",
+        "afraid",
+        "nervous",
+        "parno",
+    }
 )
+# the air's temperature, not the body's ("suhu kamar 38 derajat", "room temp 38")
+_ROOM = frozenset({"kamar", "ruangan", "room", "cuaca", "udara", "luar", "outside", "ac"})
+# "ketabrak mobil": the car is how she would end, not a car that "mati" (broke down)
+_HIT_BY = frozenset({"ketabrak", "ditabrak", "nabrakin", "tabrakin", "kelindas", "dilindas"})
+_DREAM = frozenset({"mimpi", "bermimpi", "ngimpi", "dreamt", "dreamed", "dream", "nightmare"})
+# laughing "to death" ("ngakak sampe mau mati") is a joke, not a wish to die
+_LAUGH = frozenset({"ngakak", "ketawa", "tertawa", "lucu", "gemes", "gemas", "wkwk", "wkwkwk"})
 _PLACE = frozenset({"rumah", "rmh", "tempat", "house", "kamar"})
 _SEVERE_WEAK = ("bangun", "papah", "jalan", "berdiri", "walk", "stand", "gotong", "tuntun")
 _THERMO = frozenset(
@@ -364,6 +389,8 @@ class _Msg:
             before = toks[max(0, i - 2) : i]
             return "sudah" in before or "sekarang" in before
         if t == "turun":
+            if i > 0 and toks[i - 1] == "naik":
+                return False  # "demam naik turun": up and down, not going down
             before = toks[max(0, i - 3) : i]
             return (
                 any(b in ("demam", "panas", "suhu", "sudah") for b in before)
@@ -424,6 +451,8 @@ class _Msg:
         return False
 
     def hypothetical(self, cue: _Cue) -> bool:
+        if any(t in _DREAM for t in self.toks[max(0, cue.start - 4) : cue.start]):
+            return True  # "mimpi dedek kejang": a dream, not a fit
         if _NOW_MSG.search(self.text):
             return False  # "kalau bayi 37,9 ... ? soalnya sekarang lagi begitu": it is happening
         sid = self.sent[cue.start]
@@ -529,7 +558,7 @@ def _pregnant(m: _Msg) -> bool:
 
 
 def _temp_kind(m: _Msg, cue: _Cue) -> str | None:
-    """'fever' / 'cold' for a number that reads as a body temperature."""
+    """'fever' / 'cold' for a number that reads as a body temperature ('room': the air's)."""
     i = cue.start
     v = _num(m.toks[i])
     if v is None:
@@ -563,6 +592,15 @@ def _temp_kind(m: _Msg, cue: _Cue) -> str | None:
         "koma",
         "lebih",
     )
+    kind = _body_temp(m, i, v, prev, nxt, ctx)
+    if kind and _ROOM & set(m.toks[max(0, i - 3) : i]):
+        return "room"  # "suhu kamar 38 derajat": the room, not the baby
+    return kind
+
+
+def _body_temp(m: _Msg, i: int, v: float, prev: str, nxt: str, ctx: bool) -> str | None:
+    if nxt in ("f", "fahrenheit") and 99.5 <= v <= 108:
+        return "fever"  # "baby 101F"
     is_decimal = "." in m.toks[i]
     if 37.5 <= v <= 42.5 and (is_decimal or ctx):
         return "fever"
@@ -597,9 +635,7 @@ _HYPO_REASON = ("hypothetical question",)
 def _net_may_raise(res: TriageResult, denied: bool) -> bool:
     if res.urgent or denied or res.reasons == _HYPO_REASON or res.label not in NET_RAISES:
         return False
-    if res.label == "mood" and res.reasons and all(
-        set(r.split()) & _ANXIOUS for r in res.reasons
-    ):
+    if res.label == "mood" and res.reasons and all(set(r.split()) & _ANXIOUS for r in res.reasons):
         return False  # worry or fear alone: mood, whatever the net says
     # the rules saw the symptom and judged it mild ("bayi saya muntah")
     return not (res.reasons and res.reasons[0].startswith("mild symptom: "))
@@ -741,6 +777,13 @@ def _rules(toks: list[str]) -> tuple[TriageResult, bool]:
             if m.subject(cue) == "baby":
                 continue
             k = "SH"
+        if (
+            k == "SH"
+            and "mati" in cue.text.split()
+            and _LAUGH & set(m.toks[max(0, cue.start - 5) : cue.end + 3])
+        ):
+            denied.append(cue.text)  # a joke: the learned parts may not re-raise it
+            continue
         if k == "STEP" and not _valid_step(m, cue):
             denied.append(cue.text)  # "step by step": the word in another sense, not a fit
             continue
@@ -754,6 +797,9 @@ def _rules(toks: list[str]) -> tuple[TriageResult, bool]:
                     continue
         if k == "TEMP":
             tk = _temp_kind(m, cue)
+            if tk == "room":
+                denied.append(cue.text)  # the learned parts may not read a fever into it
+                continue
             if tk is None:
                 continue
             k = "FEV" if tk == "fever" else "BS"
@@ -824,7 +870,9 @@ def _rules(toks: list[str]) -> tuple[TriageResult, bool]:
             if subj == "adult" and not any(m.cls_at(i) == "adult" for i in range(cue.start)):
                 subj = None  # "pengen nyusul almarhumah ibu": the adult is who she would join
             if subj == "adult" or any(
-                m.toks[i] in _OBJECTS for i in range(m.n) if m.clause[i] == cl
+                m.toks[i] in _OBJECTS and not (i > 0 and m.toks[i - 1] in _HIT_BY)
+                for i in range(m.n)
+                if m.clause[i] == cl
             ):
                 continue
             self_harm.append(why)
@@ -1033,8 +1081,10 @@ def _rules(toks: list[str]) -> tuple[TriageResult, bool]:
     if "loss" in hits and "danger_baby" in hits and "danger_mother" not in hits:
         del hits["danger_baby"]
     # a baby who has died in the womb: "tidak gerak" is part of the loss, not her danger sign
-    if "loss" in hits and "danger_mother" in hits and all(
-        r in moves or "gerak" in r for r in hits["danger_mother"]
+    if (
+        "loss" in hits
+        and "danger_mother" in hits
+        and all(r in moves or "gerak" in r for r in hits["danger_mother"])
     ):
         del hits["danger_mother"]
     for label in _ORDER:

@@ -55,7 +55,7 @@ RULES: tuple[tuple[str, str], ...] = (
     (
         "BS",
         r"\btidak (?:mau |bisa |kuat |sanggup |pernah )?(?:lagi )?(?:nyusu|minum asi|ngisep|isep|"
-        r"hisap|ngenyot|minum|menyusu)\b",
+        r"hisap|ngenyot|minum|menyusu|nyedot|menyedot)\b",
     ),
     (
         "BS",
@@ -845,7 +845,150 @@ ROUND5: tuple[tuple[str, str], ...] = (
     ("SH", r"\btidak (?:think |rasa )?(?:aku )?(?:can|bisa) (?:keep going|go on|bertahan lagi)\b"),
     ("SH", r"\btidak (?:ana|ada) (?:gunane|gunanya) aku (?:urip|hidup)\b"),
 )
-RULES = RULES + ROUND3 + ROUND5
+
+# ======== round seven: danger signs in lay words, worked through sign by sign =========
+ROUND7: tuple[tuple[str, str], ...] = (
+    # ---- one leg bigger than the other (a clot): "satu kaki aku gede sebelah, merah" ----
+    ("M", r"\b(?:kaki|betis|paha|calf|leg) " + G4 + r"(?:gede|besar|bengkak|bigger) sebelah\b"),
+    (
+        "M",
+        r"\b(?:satu|sebelah|one) (?:kaki|betis|calf|leg)\b "
+        + G4
+        + r"(?:bengkak|gede|besar|bigger|merah|keras)\b",
+    ),
+    # ---- cannot breathe in deeply ("napas ga bisa dalem", "can't take a deep breath") ----
+    ("S", r"\bnapas " + G1 + r"tidak (?:bisa |bisa napas )?(?:dalam|dalem|panjang|lega|lancar)\b"),
+    ("S", r"\btidak (?:bisa )?(?:tarik )?napas (?:dalam|dalem|panjang|lega|lancar)\b"),
+    # ---- eyes not opened all day ("ga pernah melek dari pagi") ----
+    (
+        "LETH",
+        r"\btidak (?:pernah )?(?:melek|buka mata|membuka mata|bangun) "
+        + G1
+        + r"(?:dari pagi|dari semalam|seharian|dari tadi|sejak|all day)\b",
+    ),
+    # ---- the cord bleeding, told the other way round ("bleeding from the cord") ----
+    ("B", r"\b(?:berdarah|darah|pendarahan) (?:dari |from |di )?(?:the |tali )?pusar\b"),
+    # ---- harm to the baby: losing control with the child, a harm pictured with relief ----
+    (
+        "SH",
+        r"\b(?:khilaf|kalap|gelap mata|lepas kendali|hilang kendali|lose control|snap) "
+        + G1
+        + r"(?:ke |sama |pada |on |with )?(?:bayi|anak)\b",
+    ),
+    (
+        "SH",
+        r"\b(?:kebayang|terbayang|ngebayangin|bayangin|membayangkan|imagine|picture) "
+        + G1
+        + r"bayi "
+        + G3
+        + r"(?:jatuh|mati|meninggal|hilang|tenggelam)\b(?= "
+        + G6
+        + r"(?:lega|relief|relieved|seneng|senang))",
+    ),
+    # ---- a means and "that thought" ("tiap liat tali jemuran ada pikiran itu terus") ----
+    (
+        "SH",
+        r"\b(?:tali|pisau|silet|racun|jembatan|rel|rope|knife|razor) "
+        + G6
+        + r"(?:pikiran itu|kepikiran itu|pikiran aneh|pikiran buruk|pikiran jelek|that thought)\b",
+    ),
+    # ---- farewells: leaving the child in someone's care, "ready" after saying goodbye ----
+    ("SH", r"\b(?:pamit|pamitan|goodbye)\b.*\btitip (?:anak|bayi|anak anak)\b"),
+    ("SH", r"\b(?:pamit|pamitan)\b.*\b(?:buat semua|for everything)\b.*\bsudah siap\b"),
+    # ---- every feed coming back, all of it ----
+    ("B", r"\bmuntah\b[^.?]*\b(?:semua of it|keluar semua|semua keluar)\b"),
+    # ---- if she were gone, her husband could marry someone better ----
+    (
+        "SH",
+        r"\bkalau aku (?:mati|tidak ada)\b[^.?]*\b(?:nikah lagi|nikah meneh|menikah lagi|"
+        r"cari istri|lebih bahagia|better off|happier)\b",
+    ),
+    # ---- a letter explaining why she chose to stop; giving her things away ----
+    (
+        "SH",
+        r"\bsurat\b.*\b(?:milih|memilih|pilih|chose) (?:untuk |to )?(?:berhenti|pergi|mati|stop)\b",
+    ),
+    (
+        "SH",
+        r"\b(?:kasih|kasihin|bagi|bagiin|ngasih|gave away|give away|giving away) "
+        + G3
+        + r"(?:barang|barang barang|baju|possessions|things|stuff)\b"
+        r".*\btidak (?:need|perlu|butuh)\b",
+    ),
+    # ---- a plan without the day ("I already know how I would do it") ----
+    (
+        "SH",
+        r"\b(?:know|tahu|tau) gimana aku (?:would|will|akan|mau) do it\b.*\b(?:day|hari|tanggal)\b",
+    ),
+    # ---- self-harm: searching how many pills it takes ----
+    (
+        "SH",
+        r"\b(?:gimana many|berapa) (?:banyak )?(?:pills|tablets|obat|butir|pil) "
+        + G3
+        + r"(?:it takes|take to|to mati|to end|buat mati|biar mati|sampai mati|overdosis|"
+        r"overdose|tidak wake|biar tidak bangun)\b",
+    ),
+    (
+        "SH",
+        r"\b(?:looking up|looked up|googling|googled|searching|searched|nyari|cari|browsing) "
+        + G2
+        + r"(?:gimana many pills|gimana to mati|cara mati|cara bunuh diri|cara mengakhiri)\b",
+    ),
+    # ---- the baby shaken hard in anger ("goyang2in dedek kenceng banget karena kesel") ----
+    (
+        "SH",
+        r"\b(?:goyang|goyangin|guncang|guncangin|ngeguncang|shook|shake|shaking) "
+        + G1
+        + r"bayi "
+        + G2
+        + r"(?:kenceng|keras|kuat|hard|kesel|marah|angry|emosi)\b",
+    ),
+    # ---- a weak suck told as no strength ("gak ada tenaga buat ngisep") ----
+    (
+        "BS",
+        r"\btidak (?:ada |punya )?(?:tenaga|kekuatan|power|strength) "
+        + G2
+        + r"(?:nyusu|ngisep|isep|isap|hisap|nyedot|sedot|ngenyot|minum|suck)\b",
+    ),
+    # ---- moves only when stimulated ("gerak cuma kalau dicolek", "only moves when touched")
+    (
+        "LETH",
+        r"\b(?:gerak|bergerak|nangis|bangun|respon|melek|moves|reacts) (?:cuma|hanya|baru|only) "
+        + G1
+        + r"(?:dicolek|disentuh|dirangsang|dicubit|digoyang|digoyangin|ditepuk|dikelitik|"
+        r"disentil|dipegang|diguncang|touched|poked|shaken|pinched)\b",
+    ),
+    (
+        "LETH",
+        r"\bonly (?:moves|reacts|responds|wakes|cries) when "
+        + G1
+        + r"(?:touched|poked|shaken|pinched|stimulated|tickled)\b",
+    ),
+    # ---- blood in what she brings up ("ada darah di muntahan dedek") ----
+    ("B", r"\b(?:darah|berdarah) " + G2 + r"muntah\b"),
+    # ---- pus in the eyes told as a yellow/green discharge ("mata merah keluar kotoran kuning")
+    (
+        "B",
+        r"\bmata "
+        + G4
+        + r"(?:kotoran|cairan|belek|belekan|lendir|discharge) (?:kuning|hijau|kental|yellow)\b",
+    ),
+    # ---- watery stool that keeps coming ("pup cair terus kayak air") ----
+    ("B", r"\bbab " + G2 + r"(?:cair|encer) " + G1 + r"(?:terus|seperti air|kayak air|kaya air)\b"),
+    ("B", r"\bbab " + G2 + r"(?:cair|encer) " + G1 + r"(?:[89]|1\d) ?(?:x|kali)\b"),
+    ("B", r"\bbab " + G1 + r"(?:seperti|kayak|kaya) air " + G1 + r"(?:terus|\d+ ?(?:x|kali))\b"),
+    # ---- one wet nappy in a day ("pipisnya cuma sekali dari pagi") ----
+    (
+        "BS",
+        r"\bpipis (?:cuma|hanya|baru) (?:sekali|1 ?x|1 kali|satu kali) "
+        + G2
+        + r"(?:dari pagi|seharian|sehari|hari ini|dari semalam|24 jam|dari kemarin|today)\b",
+    ),
+    # ---- jaundice past two weeks counted in days ("kuning udah 15 hari belum ilang") ----
+    ("B", r"\bkuning " + G3 + r"(?:1[5-9]|[2-9]\d) hari\b"),
+    ("B", r"\b(?:1[5-9]|[2-9]\d) hari " + G3 + r"kuning\b(?! telur)"),
+)
+RULES = RULES + ROUND3 + ROUND5 + ROUND7
 
 COMPILED: tuple[tuple[str, re.Pattern[str]], ...] = tuple((k, re.compile(p)) for k, p in RULES)
 
@@ -894,6 +1037,14 @@ NEG_FILLERS = frozenset(
         "kepikiran",
         "terpikir",
         "berpikir",
+        # round seven: "ga pernah mikir bunuh diri", "I never thought about hurting myself"
+        "mikir",
+        "mikirin",
+        "pikir",
+        "pikiran",
+        "think",
+        "thought",
+        "about",
     ]
 )
 POST_NEG_OK = frozenset(["kok", "sih", "ya", "kak", "bun", "kan", "tidak", "lah", "dong"])
@@ -963,6 +1114,10 @@ WEATHER = frozenset(
         "luar",
         "outside",
         "cuacanya",
+        # round seven: warm from the sun ("anget dikit abis dijemur")
+        "dijemur",
+        "berjemur",
+        "jemur",
     ]
 )
 NOT_FEVER_BEFORE = frozenset(

@@ -159,6 +159,38 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     ("denyut jantung", "detakjantung"),
     ("heartbeat", "detakjantung"),
     ("heart beat", "detakjantung"),
+    # round seven: "myself" in Palembang / Javanese, soles and palms in Sundanese / Javanese
+    ("awak dewek", "diri sendiri"),
+    ("awakku dewek", "diri sendiri"),
+    ("awak dewe", "diri sendiri"),
+    ("awakku dewe", "diri sendiri"),
+    ("dampal suku", "telapak kaki"),
+    ("dampal leungeun", "telapak tangan"),
+    ("epek epek", "telapak tangan"),
+    # vomiting everything told as the feed coming back; waters; cutting an arm
+    ("comes right back out", "muntah"),
+    ("comes right back up", "muntah"),
+    ("comes back out", "muntah"),
+    ("comes back up", "muntah"),
+    ("came back up", "muntah"),
+    ("came right back up", "muntah"),
+    ("water just broke", "ketuban pecah"),
+    ("waters just broke", "ketuban pecah"),
+    ("running down my leg", "ketuban rembes"),
+    ("cutting my arm", "nyakitin diri"),
+    ("cutting my arms", "nyakitin diri"),
+    ("cutting my wrist", "nyakitin diri"),
+    ("cutting my wrists", "nyakitin diri"),
+    ("cut my arm", "nyakitin diri"),
+    ("cut my wrist", "nyakitin diri"),
+    ("cut my wrists", "nyakitin diri"),
+    ("labiah baiak", "lebih baik"),
+    ("cant keep anything down", "muntah semua"),
+    ("can not keep anything down", "muntah semua"),
+    ("cannot keep anything down", "muntah semua"),
+    ("wont keep anything down", "muntah semua"),
+    ("doesnt keep anything down", "muntah semua"),
+    ("projectile vomiting", "muntah menyembur"),
 )
 _PHRASE_RE = re.compile(
     r"\b(?:"
@@ -208,8 +240,7 @@ _GROUPS: dict[str, str] = {
     "juga": "jg juga jugak pulo pula",
     "yang": "yg yang yng",
     "tapi": "tp tpi tapi but namun",
-    "kalau": "kalo klo kl kalau kalu jika bila apabila if seandainya andai misal misalnya nek "
-    "yen",
+    "kalau": "kalo klo kl kalau kalu jika bila apabila if seandainya andai misal misalnya nek yen",
     "gimana": "gmn gimana gmna gmana gimn bagaimana bgmn gimane how",
     "sama": "samo sama sm ama",
     "mau": "mau mo pengen pgn pingin pengin ingin pngn kepengen want wanna galak nak",
@@ -298,6 +329,7 @@ _GROUPS: dict[str, str] = {
     "cegukan": "cegukan hiccups hiccup",
     "apa": "apa apaan what apo",
     "berapa": "brp berapa",
+    "kali": "kali times",
     # round three
     "minum": "minum drink drinks drinking",
     "popok": "popok diaper diapers nappy nappies pampers",
@@ -312,15 +344,15 @@ _GROUPS: dict[str, str] = {
 # round four: Javanese / Sundanese / Palembang negation and verbs, so that "ora gelem
 # nyusu", "mboten purun nyusu" and "teu daek nyusu" read as "tidak mau nyusu"
 _DIALECT: dict[str, str] = {
-    "tidak": "ora mboten boten teu henteu hente",
-    "mau": "gelem purun daek hoyong arep handak",
+    "tidak": "ora mboten boten teu henteu hente indak",
+    "mau": "gelem purun daek hoyong arep handak hayang",
     "sudah": "wis uwis wes sampun",
     "belum": "durung dereng acan",
     "sakit": "lara gering",
     "muntah": "utah mutahke muntahke",
     "darah": "getih",
     "bab": "ngising",
-    "pusing": "mumet",
+    "pusing": "mumet ngelu lieur",
     "kepala": "sirah",
     "napas": "ambegan",
     "menggigil": "ndredeg ndredek",
@@ -328,9 +360,34 @@ _DIALECT: dict[str, str] = {
     "tidur": "tidur turu tiduk sare bobo bobok",
     "hidup": "hidup idup urip",
     "bangun": "bangun tangi",
-    "bayi": "bayine dedeke adeke",
+    "bayi": "bayine dedeke adeke orok",
     "anak": "anake",
     "minum": "ngombe",
+    # round seven: everyday words for the danger signs in Javanese / Sundanese / Palembang
+    "meriang": "mriyang meriyang nggreges muriang",
+    "diare": "murus",
+    "pipis": "nguyuh uyuh kiih bakamiah kamiah",
+    "kuning": "koneng",
+    "pingsan": "kapaehan klenger kelenger",
+    "mata": "mripat mripate panon",
+    "mati": "paeh maot modar",
+    "dingin": "tiis adhem",
+    "hijau": "hijau ijo ijau hejo",
+    "derajat": "derajat drjt drajat derajad derjat",
+    "pendarahan": "pendaharan perdaharan",
+    "payudara": "pinarep",  # Sundanese
+    "merah": "beureum",  # Sundanese
+    # Javanese krama, Minang
+    "aku": "kula ambo",
+    "bisa": "saged iso",
+    "dada": "dhadha",
+    "hamil": "meteng",
+    "bulan": "sasi",
+    "perut": "weteng",
+    "kering": "kariang",
+    "capek": "panek",
+    "rasa": "raso",
+    "nikah": "rabi",
 }
 _MAP: dict[str, str] = {}
 for _cword, _words in _GROUPS.items():
@@ -360,6 +417,9 @@ _EXPAND: dict[str, str] = {
     "dadonyo": "dada",
     "budaknyo": "anak",
     "sembuhnya": "sembuh",
+    # round seven: Javanese / colloquial refusal ("emoh nyusu", "ogah mimik")
+    "emoh": "tidak mau",
+    "ogah": "tidak mau",
 }
 
 # words whose doubled final letter is genuine (English mostly)
@@ -417,8 +477,111 @@ _RE_REDUP = re.compile(r"\b([a-z]{2,})2([a-z]*)\b")
 _RE_HYPHEN_REDUP = re.compile(r"\b([a-z]{2,})-([a-z]{2,})\b")
 _RE_RUN3 = re.compile(r"([a-z])\1{2,}")
 _RE_DECIMAL = re.compile(r"(\d+)[.,](\d+)")
+_RE_SORE = re.compile(
+    r"\b(jam \d+|tadi|dari|sampai|sampe|sejak|kemarin|kemaren|kmrn|pagi|siang|hari|nanti|ntar|"
+    r"menjelang|td) sore\b"
+)
+_RE_SORE2 = re.compile(r"\bsore (ini|tadi|hari|nanti|kemarin)\b")
 _RE_TOKEN = re.compile(r"\d+(?:\.\d+)?|[a-z]+|[?]|[.!;\n]|[,:]")
 _BASE_KNOWN = frozenset(_MAP) | frozenset(_MAP.values())
+
+
+# --- round seven: a danger word typed with one slip of the thumb ------------------------
+# "demem", "kejng", "pinsan", "menggigel", "pendarahn": one letter dropped, doubled or swapped
+# with its neighbour (and, in words of seven letters or more, one letter wrong; "demam" may
+# have any vowel wrong).  A slip that makes another real word is left alone ("kejam",
+# "kejar", "mencet", "kening", "mintah", "menggigit", "tersengat").  Only words the
+# canonical map does not know.
+_FUZZY_TARGETS = [
+    "kejang",
+    "pingsan",
+    "menggigil",
+    "demam",
+    "pendarahan",
+    "perdarahan",
+    "bernanah",
+    "kelojotan",
+    "mendelik",
+    "merintih",
+    "tersengal",
+    "kebiruan",
+    "membiru",
+    "lunglai",
+    "mencret",
+    "menceret",
+    "muntah",
+    "ketuban",
+    "gumpalan",
+    "pembalut",
+    "keguguran",
+    "meninggal",
+    "berdarah",
+    "kuning",
+    "pucat",
+    "sesak",
+    "lemas",
+]
+_FUZZY_VOWEL_OK = frozenset({"demam"})
+_FUZZY_REAL = frozenset(
+    [
+        "kejam",
+        "kejar",
+        "kejan",
+        "kajang",
+        "mencet",
+        "kening",
+        "mintah",
+        "sesok",
+        "sasak",
+        "lemak",
+        "lema",
+        "sesa",
+        "naps",
+        "pucuk",
+        "kunig",
+        "menceret",
+        "mencret",
+        "muntah",
+        "bengkok",
+        "pembalut",
+        "pembalud",
+        "meninggi",
+        "ketubuh",
+        "pinggan",
+        "menggigit",
+        "pendaratan",
+        "merintis",
+        "tersengat",
+        "membisu",
+        "kejut",
+    ]
+)
+_VOWELS = "aeiou"
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _slips(t: str) -> set[str]:
+    out: set[str] = set()
+    n = len(t)
+    for i in range(1, n):  # the first letter is kept
+        out.add(t[:i] + t[i + 1 :])  # dropped
+        out.add(t[:i] + t[i] + t[i:])  # doubled
+        if i + 1 < n:
+            out.add(t[:i] + t[i + 1] + t[i] + t[i + 2 :])  # swapped with its neighbour
+        if n >= 7:
+            out.update(t[:i] + c + t[i + 1 :] for c in _LETTERS)
+        elif t in _FUZZY_VOWEL_OK and t[i] in _VOWELS:
+            out.update(t[:i] + c + t[i + 1 :] for c in _VOWELS)
+    out.discard(t)
+    return {w for w in out if len(w) >= 4}
+
+
+_FUZZY: dict[str, str] = {}
+for _t in _FUZZY_TARGETS:
+    for _v in _slips(_t):
+        if _v in _MAP or _v in _EXPAND or _v in _FUZZY_REAL or _v in _FUZZY_TARGETS:
+            continue
+        _FUZZY.setdefault(_v, _t)
 
 
 def _canon(word: str) -> list[str]:
@@ -440,6 +603,8 @@ def _canon(word: str) -> list[str]:
                 if suf == "ku" and out and out[0] not in ("aku",):
                     return out + ["aku"]
                 return out
+    if word in _FUZZY:
+        return _canon(_FUZZY[word])
     return [word]
 
 
@@ -534,10 +699,13 @@ def normalize(text: str) -> list[str]:
     t = unicodedata.normalize("NFKC", text).lower()
     t = t.replace("\u2019", "'").replace("`", "'")
     t = t.replace("'s ", " ").replace("'", "")
+    t = t.replace("\u00b0", " derajat ")  # "39°C", "38,5°"
     t = _RE_DECIMAL.sub(r"\1.\2", t)
     t = _RE_RUN3.sub(r"\1", t)
     t = _RE_REDUP.sub(r"\1 \1\2", t)
     t = _RE_HYPHEN_REDUP.sub(r"\1 \2", t)
+    t = _RE_SORE.sub(r"\1 petang", t)  # "jam 4 sore" is the afternoon, not "sore" (sakit)
+    t = _RE_SORE2.sub(r"petang \1", t)
     t = _PHRASE_RE.sub(lambda m: _PHRASE_MAP[m.group(0)], t)
     out: list[str] = []
     for tok in _RE_TOKEN.findall(t):
