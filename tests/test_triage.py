@@ -286,10 +286,10 @@ def test_thresholds_are_the_grouped_cv_choice_and_cv_keeps_precision() -> None:
 
 def test_the_final_blind_set_is_never_read_by_the_build_or_by_default() -> None:
     src = (ROOT / "bench" / "make_triage_corpus.py").read_text(encoding="utf-8")
-    assert "blind6" not in src
+    assert "blind7" not in src
     bench = (ROOT / "bench" / "triage.py").read_text(encoding="utf-8")
-    assert bench.count('"blind6.jsonl"') == 1 and "if args.final:" in bench
-    assert "blind6" not in repr(_mk().REAL_SETS) + repr(_mk().CV_GROUPS)
+    assert bench.count('"blind7.jsonl"') == 1 and "if args.final:" in bench
+    assert "blind7" not in repr(_mk().REAL_SETS) + repr(_mk().CV_GROUPS)
 
 
 def test_signs_said_in_other_words() -> None:

@@ -105,7 +105,7 @@ def test_urgent_net_is_what_the_script_builds_and_small() -> None:
     built = mk.dump_urgent(mk.train_urgent(mk.lr_rows()))
     assert built == mk.URGENT_MODEL.read_text(encoding="utf-8"), "stale: rebuild the net"
     assert mk.URGENT_MODEL.stat().st_size < 1_000_000
-    assert "blind6" not in repr(mk.LR_SETS) + repr(mk.CV_GROUPS)
+    assert "blind7" not in repr(mk.LR_SETS) + repr(mk.CV_GROUPS)
 
 
 def test_never_raises_on_odd_input() -> None:
