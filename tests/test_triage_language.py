@@ -198,3 +198,17 @@ def test_an_ordinary_goodbye_or_going_to_work_is_not_a_farewell() -> None:
     assert not classify("makasih bun, sore ini aku ke posyandu").urgent
     assert "sakit" not in normalize("jam 4 sore dedek tidur")
     assert "sakit" in normalize("my nipples are sore")
+
+
+@pytest.mark.parametrize("text", [
+    "pagi aja jam 8", "sore aja jam 4", "jam 8 pagi aja", "tiap hari jam 7 malam ya bun",
+    "morning at 8 please",
+])
+def test_a_mother_answering_the_tip_hour_question_is_not_sent_to_the_facility(text: str) -> None:
+    r = classify(text)
+    assert not r.urgent and r.label == "none", (text, r)
+
+
+def test_a_time_of_day_does_not_hide_a_danger_sign() -> None:
+    assert classify("dedek dr jam 8 pagi blm pipis").urgent
+    assert classify("sore aja jam 4 tadi dedek kejang").urgent

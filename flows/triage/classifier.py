@@ -55,6 +55,14 @@ SELF_HARM_FROM_MOOD_AT = 2.0  # i.e. never: CV found the self-harm rules suffice
 NET_AT = 0.75
 # fewer words than this and the learned parts stay silent (the rules still decide)
 MIN_WORDS_TO_LEARN = 3
+# "pagi aja jam 8" answers the tip-hour question: a message of nothing but these words
+# and numbers names a time, and the learned parts must not read a danger into it
+_TIME_WORDS = frozenset({
+    "pagi", "siang", "petang", "sore", "malam", "subuh", "jam", "pukul", "aja", "saja", "ya",
+    "bun", "bunda", "bu", "kak", "besok", "nanti", "terserah", "deh", "dong", "sih", "tiap",
+    "setiap", "hari", "morning", "afternoon", "evening", "night", "at", "please", "tolong",
+    "oclock", "wib", "wita", "wit",
+})
 # labels the net may raise: where no specific breastfeeding problem was recognised (a named
 # problem keeps its own rules for when it turns urgent, e.g. mastitis with fever + weakness)
 NET_RAISES = frozenset({"none", "question", "mood"})
@@ -618,9 +626,10 @@ def _classify(text: str) -> TriageResult:
     if not toks:
         return TriageResult("none", False)
     res, denied = _rules(toks)
-    if len([t for t in toks if t.isalpha()]) < MIN_WORDS_TO_LEARN:
-        # a reply like "mau tanya" or "SELESAI 1" is too short for the learned parts
-        # to read a danger into: only the rules decide
+    if (len([t for t in toks if t.isalpha()]) < MIN_WORDS_TO_LEARN
+            or set(re.findall(r"[a-z]+", text.lower())) <= _TIME_WORDS):
+        # a reply like "mau tanya", "SELESAI 1" or "pagi aja jam 8" is too short or too
+        # plain for the learned parts to read a danger into: only the rules decide
         return res
     if _net_may_raise(res, denied):
         raised = raise_with_net(res, denied, _net.predict(text, toks), NET_AT, text, toks)
