@@ -8,10 +8,12 @@ in ONE transaction: either all of it happened or none of it.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
+from typing import Any
 
-from sqlalchemy import Integer, bindparam, exists, false, select, text
+from sqlalchemy import Integer, Select, bindparam, exists, false, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -49,11 +51,13 @@ async def handle(
 async def _handle_once(
     inbound: Inbound, sessions: async_sessionmaker[AsyncSession], config: FlowConfig
 ) -> HandleResult:
-    async with sessions() as session, session.begin():
+    async with sessions() as session, session.begin() as transaction:
         identity, conversation, mother, staff, held = await _load(session, inbound)
         inbound_id = await _record(session, inbound, identity, mother)
         if inbound_id is None:
-            return await _earlier_replies(session, inbound)
+            earlier = await _earlier_replies(session, inbound)
+            await transaction.rollback()  # a repeat changes nothing, not even a new identity
+            return earlier
         identity.last_inbound_at = inbound.at
         if mother is not None:
             mother.last_inbound_at = inbound.at
@@ -78,28 +82,39 @@ async def _load(
     """Her identity, conversation and record in one round trip (created when she is new),
     and whether messages wait, held, for her WhatsApp window to open (always looked for
     when she is new: a goodbye to an address that was forgotten may be held)."""
+    whatsapp = inbound.channel == "whatsapp"
+    query = _load_query(session.bind.dialect.name, whatsapp)
+    found = (await session.execute(
+        query, {"channel": inbound.channel, "address": inbound.address})).first()
+    if found is not None:
+        identity, conversation, mother, staff, is_held = found
+        return identity, conversation, mother, staff, bool(is_held)
+    identity = Identity(channel=inbound.channel, address=inbound.address, created_at=inbound.at,
+                        last_inbound_at=inbound.at)
+    session.add(identity)
+    await session.flush()
+    return identity, None, None, None, whatsapp
+
+
+@functools.cache
+def _load_query(dialect: str, whatsapp: bool) -> Select[Any]:
+    """The statement `_load` runs, built once (building it is a good part of its cost)."""
     held = (
         exists().where(Outbox.channel == Identity.channel, Outbox.address == Identity.address,
                        Outbox.status == "held").correlate(Identity)
-        if inbound.channel == "whatsapp" else false()
+        if whatsapp else false()
     )
     query = (
         select(Identity, Conversation, Mother, Staff, held)
         .outerjoin(Conversation, Conversation.identity_id == Identity.id)
         .outerjoin(Mother, Mother.id == Identity.mother_id)
         .outerjoin(Staff, Staff.id == Identity.staff_id)
-        .where(Identity.channel == inbound.channel, Identity.address == inbound.address)
+        .where(Identity.channel == bindparam("channel"),
+               Identity.address == bindparam("address"))
     )
-    if session.bind.dialect.name == "postgresql":
+    if dialect == "postgresql":
         query = query.with_for_update(of=Identity)  # one message of hers at a time
-    found = (await session.execute(query)).first()
-    if found is not None:
-        identity, conversation, mother, staff, is_held = found
-        return identity, conversation, mother, staff, bool(is_held)
-    identity = Identity(channel=inbound.channel, address=inbound.address, created_at=inbound.at)
-    session.add(identity)
-    await session.flush()
-    return identity, None, None, None, inbound.channel == "whatsapp"
+    return query
 
 
 # a plain statement: SQLAlchemy cannot cache the compiled form of an ON CONFLICT construct,
