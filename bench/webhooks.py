@@ -11,7 +11,9 @@ Every message is a step of a mother's registration (DAFTAR MAWAR1, then her answ
 half on WhatsApp and half on Telegram, many mothers at once, each in order. A webhook
 answers after the engine committed, so its latency is the latency to the reply's
 outbox row; at the end the rows are counted to prove it. Prints messages per second,
-p50/p99 for both servers and the ratio. Loopback only; bounded in count and time.
+p50/p99 for both servers and the ratio, and each server process's CPU time per message
+(on a machine shared with the load and the database, the CPU a message costs the worker
+is its ceiling). Loopback only; bounded in count and time.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import aiohttp
+import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -182,6 +185,12 @@ class Result:
     latencies: list[float] = field(default_factory=list)
     statuses: dict[int, int] = field(default_factory=dict)
     seconds: float = 0.0
+    server_cpu: float = 0.0  # CPU seconds the server process spent during the run
+
+    @property
+    def cpu_ms(self) -> float:
+        """The server's CPU per message: what one worker's ceiling is, on a shared machine."""
+        return 1000 * self.server_cpu / len(self.latencies) if self.latencies else 0.0
 
     @property
     def rate(self) -> float:
@@ -283,12 +292,37 @@ async def run_load(base: str, mothers: range, concurrency: int, deadline: float)
     return result
 
 
+def cpu_seconds(process: subprocess.Popen[bytes]) -> float:
+    """User and system CPU the process (a uvicorn server) has used so far."""
+    times = psutil.Process(process.pid).cpu_times()
+    return float(times.user + times.system)
+
+
+def measured(process: subprocess.Popen[bytes], base: str, mothers: range, concurrency: int,
+             max_seconds: float) -> Result:
+    """One run against a server, with the server's own CPU time over the run."""
+    before = cpu_seconds(process)
+    result = asyncio.run(run_load(base, mothers, concurrency, time.monotonic() + max_seconds))
+    result.server_cpu = cpu_seconds(process) - before
+    return result
+
+
 def report(name: str, result: Result) -> str:
     return (
         f"{name:<8} {len(result.latencies):>6} msgs  {result.rate:>8.0f} msg/s  "
         f"p50 {result.pct(0.50):6.1f} ms  p99 {result.pct(0.99):6.1f} ms  "
+        f"server CPU {result.cpu_ms:5.2f} ms/msg  "
         f"statuses {dict(sorted(result.statuses.items()))}"
     )
+
+
+def server_stack() -> str:
+    """What uvicorn runs on when left to choose (the same for both servers)."""
+    from importlib.util import find_spec
+
+    loop = "uvloop" if find_spec("uvloop") else "asyncio"
+    http = "httptools" if find_spec("httptools") else "h11"
+    return f"uvicorn on {loop} + {http}"
 
 
 def main() -> None:
@@ -330,22 +364,10 @@ def main() -> None:
                 run_load(f"http://127.0.0.1:{bare_port}", range(20), 4, time.monotonic() + 30)
             )
             warm_rows = asyncio.run(count_replies(url))
-            bare = asyncio.run(
-                run_load(
-                    f"http://127.0.0.1:{bare_port}",
-                    range(mothers),
-                    args.concurrency,
-                    time.monotonic() + args.max_seconds,
-                )
-            )
-            app = asyncio.run(
-                run_load(
-                    f"http://127.0.0.1:{app_port}",
-                    range(mothers),
-                    args.concurrency,
-                    time.monotonic() + args.max_seconds,
-                )
-            )
+            bare = measured(servers[1], f"http://127.0.0.1:{bare_port}", range(mothers),
+                            args.concurrency, args.max_seconds)
+            app = measured(servers[0], f"http://127.0.0.1:{app_port}", range(mothers),
+                           args.concurrency, args.max_seconds)
             rows = asyncio.run(count_replies(url))
         finally:
             for server in servers:
@@ -355,8 +377,8 @@ def main() -> None:
                 asyncio.run(_pg(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)'))
     database = "SQLite" if args.sqlite else "PostgreSQL"
     print(
-        f"webhooks on {database}, 1 uvicorn worker each, concurrency {args.concurrency}, "
-        f"{os.cpu_count()} cores"
+        f"webhooks on {database}, 1 worker each ({server_stack()}), "
+        f"concurrency {args.concurrency}, {os.cpu_count()} cores"
     )
     print(report("bare", bare))
     print(report("asibot", app))

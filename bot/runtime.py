@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -39,9 +40,9 @@ class Runtime:
     sessions: async_sessionmaker[AsyncSession]
     clock: Clock = field(default_factory=SystemClock)
 
-    @property
+    @cached_property
     def config(self) -> FlowConfig:
-        """The flows' view of the settings."""
+        """The flows' view of the settings (read once: settings do not change while running)."""
         return flow_config(self.settings)
 
     async def handle(self, inbound: Inbound) -> HandleResult:

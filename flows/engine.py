@@ -8,16 +8,17 @@ in ONE transaction: either all of it happened or none of it.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
+from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Integer, Select, bindparam, exists, false, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.models import Conversation, Identity, InboundMessage, Mother, Outbox, Staff
+from db.types import UTCDateTime
 
 # the flows register their steps on import
 from flows import cadre, cases, keywords, loss, menu, onboarding, problem  # noqa: F401
@@ -50,15 +51,17 @@ async def handle(
 async def _handle_once(
     inbound: Inbound, sessions: async_sessionmaker[AsyncSession], config: FlowConfig
 ) -> HandleResult:
-    async with sessions() as session, session.begin():
-        identity, conversation, mother, staff = await _load(session, inbound)
+    async with sessions() as session, session.begin() as transaction:
+        identity, conversation, mother, staff, held = await _load(session, inbound)
         inbound_id = await _record(session, inbound, identity, mother)
         if inbound_id is None:
-            return await _earlier_replies(session, inbound)
+            earlier = await _earlier_replies(session, inbound)
+            await transaction.rollback()  # a repeat changes nothing, not even a new identity
+            return earlier
         identity.last_inbound_at = inbound.at
         if mother is not None:
             mother.last_inbound_at = inbound.at
-        if inbound.channel == "whatsapp":  # her 24-hour window is open again
+        if held:  # her 24-hour window is open again
             await release_held(session, identity, inbound.at)
         if conversation is None:
             conversation = Conversation(identity_id=identity.id, flow=IDLE[0], step=IDLE[1],
@@ -75,25 +78,52 @@ async def _handle_once(
 
 async def _load(
     session: AsyncSession, inbound: Inbound
-) -> tuple[Identity, Conversation | None, Mother | None, Staff | None]:
-    """Her identity, conversation and record in one round trip (created when she is new)."""
+) -> tuple[Identity, Conversation | None, Mother | None, Staff | None, bool]:
+    """Her identity, conversation and record in one round trip (created when she is new),
+    and whether messages wait, held, for her WhatsApp window to open (always looked for
+    when she is new: a goodbye to an address that was forgotten may be held)."""
+    whatsapp = inbound.channel == "whatsapp"
+    query = _load_query(session.bind.dialect.name, whatsapp)
+    found = (await session.execute(
+        query, {"channel": inbound.channel, "address": inbound.address})).first()
+    if found is not None:
+        identity, conversation, mother, staff, is_held = found
+        return identity, conversation, mother, staff, bool(is_held)
+    identity = Identity(channel=inbound.channel, address=inbound.address, created_at=inbound.at,
+                        last_inbound_at=inbound.at)
+    session.add(identity)
+    await session.flush()
+    return identity, None, None, None, whatsapp
+
+
+@functools.cache
+def _load_query(dialect: str, whatsapp: bool) -> Select[Any]:
+    """The statement `_load` runs, built once (building it is a good part of its cost)."""
+    held = (
+        exists().where(Outbox.channel == Identity.channel, Outbox.address == Identity.address,
+                       Outbox.status == "held").correlate(Identity)
+        if whatsapp else false()
+    )
     query = (
-        select(Identity, Conversation, Mother, Staff)
+        select(Identity, Conversation, Mother, Staff, held)
         .outerjoin(Conversation, Conversation.identity_id == Identity.id)
         .outerjoin(Mother, Mother.id == Identity.mother_id)
         .outerjoin(Staff, Staff.id == Identity.staff_id)
-        .where(Identity.channel == inbound.channel, Identity.address == inbound.address)
+        .where(Identity.channel == bindparam("channel"),
+               Identity.address == bindparam("address"))
     )
-    if session.bind.dialect.name == "postgresql":
+    if dialect == "postgresql":
         query = query.with_for_update(of=Identity)  # one message of hers at a time
-    found = (await session.execute(query)).first()
-    if found is not None:
-        identity, conversation, mother, staff = found
-        return identity, conversation, mother, staff
-    identity = Identity(channel=inbound.channel, address=inbound.address, created_at=inbound.at)
-    session.add(identity)
-    await session.flush()
-    return identity, None, None, None
+    return query
+
+
+# a plain statement: SQLAlchemy cannot cache the compiled form of an ON CONFLICT construct,
+# and this one runs for every message
+_RECORD = text(
+    "INSERT INTO inbound_messages (channel, msg_id, identity_id, mother_id, text, at) "
+    "VALUES (:channel, :msg_id, :identity_id, :mother_id, :text, :at) "
+    "ON CONFLICT (channel, msg_id) DO NOTHING RETURNING id"
+).bindparams(bindparam("at", type_=UTCDateTime())).columns(id=Integer)
 
 
 async def _record(
@@ -103,16 +133,10 @@ async def _record(
 
     Her words are kept only once she has consented (and are deleted with her).
     """
-    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
-    statement = (
-        insert(InboundMessage)
-        .values(channel=inbound.channel, msg_id=inbound.msg_id, at=inbound.at,
-                identity_id=identity.id, mother_id=mother.id if mother else None,
-                text=inbound.text if mother else None)
-        .on_conflict_do_nothing(index_elements=["channel", "msg_id"])
-        .returning(InboundMessage.id)
-    )
-    inbound_id: int | None = (await session.execute(statement)).scalar_one_or_none()
+    values = {"channel": inbound.channel, "msg_id": inbound.msg_id, "at": inbound.at,
+              "identity_id": identity.id, "mother_id": mother.id if mother else None,
+              "text": inbound.text if mother else None}
+    inbound_id: int | None = (await session.execute(_RECORD, values)).scalar_one_or_none()
     return inbound_id
 
 

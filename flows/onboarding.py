@@ -43,7 +43,8 @@ async def find_cadre(ctx: Ctx, code: str) -> Staff | None:
     query = select(Staff).where(
         func.upper(Staff.invite_code) == code.strip().upper(), Staff.active.is_(True)
     )
-    return (await ctx.session.scalars(query)).first()
+    with ctx.session.no_autoflush:  # staff rows never wait in this session: nothing to write first
+        return (await ctx.session.scalars(query)).first()
 
 
 async def _cadre(ctx: Ctx) -> Staff | None:

@@ -93,7 +93,7 @@ async def deployment(runtime: Runtime, demo: Any) -> AsyncIterator[Deployment]:
         app = create_app(runtime=own, background=True)
         async with serving(app, sock, lifespan="on") as url:
             for _ in range(200):
-                if telegram.webhook:
+                if telegram.webhook and telegram.commands:  # both registered, in order
                     break
                 await __import__("asyncio").sleep(0.02)
             yield Deployment(own, url, telegram, twilio, transports)
