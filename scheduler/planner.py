@@ -1,4 +1,4 @@
-"""Planning tips: one set-based INSERT .. SELECT per time zone, never a loop over mothers.
+"""Planning tips: set-based SQL per time zone, never a loop over mothers.
 
 A tip is due to a mother on her local date D when it is the newest tip of her
 stage on her journey day (D minus her due or birth date) and not yet stale, or
@@ -13,6 +13,11 @@ stage whose anchor date is `anchor` is due `tip_key` today". The database then
 joins it to `mothers` by equality on the anchor date (a hash join), and
 `(mother, tip)` keys with ON CONFLICT DO NOTHING make a second planner, or a
 second run, a no-op. Memory in Python does not grow with the number of mothers.
+
+On PostgreSQL a zone is one statement: a data-modifying CTE inserts the keys and
+the outbox rows are made from the keys it RETURNs. SQLite has no data-modifying
+CTEs: there it is two statements, the outbox rows (for keys not yet there), then
+the keys.
 """
 
 from __future__ import annotations
@@ -23,10 +28,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Date, String, bindparam, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import BindParameter
+from sqlalchemy.types import TypeEngine
 
 from db.models import Mother
 from db.models import Tip as TipRow
@@ -63,15 +71,22 @@ DAY_SQL = {
     "postgresql": f"(CAST(:today AS DATE) - {_ANCHOR})",
     "sqlite": f"CAST(julianday(:today) - julianday({_ANCHOR}) AS INTEGER)",
 }
+# her address: the identity she last wrote from (a mother without one gets the key only)
 _IDENTITY_JOIN = """JOIN identities i ON i.id = (
     SELECT i2.id FROM identities i2 WHERE i2.mother_id = m.id
     ORDER BY i2.last_inbound_at DESC NULLS LAST, i2.id LIMIT 1)"""
-
-_INSERT_OUTBOX = (
+_IDENTITY_LATERAL = """JOIN LATERAL (
+    SELECT i2.channel, i2.address FROM identities i2 WHERE i2.mother_id = m.id
+    ORDER BY i2.last_inbound_at DESC NULLS LAST, i2.id LIMIT 1) i ON true"""
+_OUTBOX_COLUMNS = (
     "INSERT INTO outbox (channel, address, mother_id, kind, text, choices, dedupe_key, status,"
     " attempts, not_before, created_at)"
     " SELECT i.channel, i.address, m.id, 'tip', REPLACE(d.body, :mark, m.name), '[]',"
-    " 'tip:' || m.id || ':' || d.tip_key, 'pending', 0, :not_before, :now"
+    " 'tip:' || m.id || ':' || d.tip_key, 'pending', 0, :not_before, :now")
+
+# SQLite (no data-modifying CTEs): the outbox rows, then the keys, two statements.
+_INSERT_OUTBOX = (
+    _OUTBOX_COLUMNS
     + _DUE_FROM.replace("{identity_join}", _IDENTITY_JOIN)
     + " ON CONFLICT (dedupe_key) DO NOTHING"
 )
@@ -81,13 +96,50 @@ _INSERT_DELIVERIES = (
     + " ON CONFLICT (mother_id, tip_key) DO NOTHING"
 )
 
+# PostgreSQL: one statement. The (mother, tip) keys are inserted first and the outbox
+# rows made from the keys that statement really inserted (RETURNING), so a key already
+# there (an earlier pass, or a second planner that got there first) adds nothing. There
+# is deliberately no NOT EXISTS on tip_deliveries here: inside the statement that fills
+# tip_deliveries, a planner that believes the table empty (freshly analyzed) rescans it
+# for every mother, quadratic in the mothers planned; the unique key does the same job
+# with one index probe.
+_PLAN_PG = """
+WITH due AS (
+  SELECT m.id AS mother_id, d.tip_key
+  FROM mothers m
+  JOIN {table} d
+    ON d.stage = m.stage
+   AND d.day = {day}
+   AND d.lang = CASE WHEN m.lang = 'en' THEN 'en' ELSE 'id' END
+  WHERE m.status = 'active' AND m.tz = :tz AND m.tip_hour IN :hours
+    AND d.offset_days >= m.tips_from_day
+), planned AS (
+  INSERT INTO tip_deliveries (mother_id, tip_key, planned_at)
+  SELECT mother_id, tip_key, :now FROM due
+  ON CONFLICT (mother_id, tip_key) DO NOTHING
+  RETURNING mother_id, tip_key
+)
+""" + _OUTBOX_COLUMNS + """
+FROM planned k
+JOIN mothers m ON m.id = k.mother_id
+JOIN {table} d
+  ON d.tip_key = k.tip_key
+ AND d.stage = m.stage
+ AND d.day = {day}
+ AND d.lang = CASE WHEN m.lang = 'en' THEN 'en' ELSE 'id' END
+""" + _IDENTITY_LATERAL + """
+ON CONFLICT (dedupe_key) DO NOTHING
+"""
 
-def planning_sql(dialect: str, table: str) -> tuple[str, str]:
-    """The two INSERT .. SELECT statements (outbox rows, then the (mother, tip) keys)."""
+
+def planning_sql(dialect: str, table: str) -> tuple[str, ...]:
+    """The statements that plan one zone: one on PostgreSQL, two (outbox, keys) on SQLite."""
+    if dialect == "postgresql":
+        statements: tuple[str, ...] = (_PLAN_PG,)
+    else:
+        statements = (_INSERT_OUTBOX, _INSERT_DELIVERIES)
     day = DAY_SQL["postgresql" if dialect == "postgresql" else "sqlite"]
-    return tuple(  # type: ignore[return-value]
-        sql.replace("{table}", table).replace("{day}", day)
-        for sql in (_INSERT_OUTBOX, _INSERT_DELIVERIES))
+    return tuple(sql.replace("{table}", table).replace("{day}", day) for sql in statements)
 
 
 @dataclass(frozen=True)
@@ -182,6 +234,9 @@ async def load_due_table(session: AsyncSession, rows: list[dict[str, object]], t
                       "VALUES (:stage, :day, :lang, :tip_key, :offset_days, :body)")
         for start in range(0, len(rows), 2000):
             await session.execute(insert, rows[start:start + 2000])
+        # autovacuum never analyzes temporary tables; without statistics the planner
+        # guesses its size and the shape of the join
+        await session.execute(text(f"ANALYZE {table}"))
     return table
 
 
@@ -218,14 +273,17 @@ async def plan_tips(
             select(Mother.tz).where(Mother.status == "active").distinct())).all())
     await load_due_table(session, rows, table)
     dialect = session.bind.dialect.name
-    outbox_text, deliveries_text = planning_sql(dialect, table)
-    today_type = Date() if dialect == "postgresql" else String()
-    outbox_sql = text(outbox_text).bindparams(
-        bindparam("hours", expanding=True), bindparam("not_before", type_=UTCDateTime()),
-        bindparam("now", type_=UTCDateTime()), bindparam("today", type_=today_type))
-    deliveries_sql = text(deliveries_text).bindparams(
-        bindparam("hours", expanding=True), bindparam("now", type_=UTCDateTime()),
-        bindparam("today", type_=today_type))
+    today_type: TypeEngine[Any] = Date() if dialect == "postgresql" else String()
+    binds: dict[str, BindParameter[Any]] = {
+        "hours": bindparam("hours", expanding=True),
+        "not_before": bindparam("not_before", type_=UTCDateTime()),
+        "now": bindparam("now", type_=UTCDateTime()),
+        "today": bindparam("today", type_=today_type)}
+    statements = []
+    for sql in planning_sql(dialect, table):
+        names = {name for name in (*binds, "tz", "mark") if f":{name}" in sql}
+        statements.append((text(sql).bindparams(*(binds[n] for n in names if n in binds)),
+                           names))
     for tz in zones:
         zone = ZoneInfo(tz)
         local = now.astimezone(zone)
@@ -235,10 +293,11 @@ async def plan_tips(
         today: object = local.date() if dialect == "postgresql" else local.date().isoformat()
         params = {"tz": tz, "hours": hours, "now": now, "mark": NAME_MARK, "today": today,
                   "not_before": send_from(now, zone, quiet_start, quiet_end)}
-        added = await session.execute(outbox_sql, params)
-        await session.execute(deliveries_sql, {k: params[k] for k in ("tz", "hours", "now",
-                                                                      "today")})
-        result.tips += max(getattr(added, "rowcount", 0) or 0, 0)
+        for number, (statement, names) in enumerate(statements):
+            added = await session.execute(statement, {k: v for k, v in params.items()
+                                                      if k in names})
+            if number == 0:  # the outbox rows
+                result.tips += max(getattr(added, "rowcount", 0) or 0, 0)
         result.zones += 1
     if result.tips:
         log.info("tips planned", extra={"tips": result.tips, "zones": result.zones})
