@@ -148,9 +148,28 @@ def test_a_tip_over_1000_characters_is_reported(root: Path) -> None:
     assert "over the limit of 1000" in only(check_content(root), "[id]").message
 
 
-def test_a_ui_text_over_4096_characters_is_reported(root: Path) -> None:
-    append(root, GUIDANCE, '\nguidance.long:\n  id: "' + "a" * 4097 + '"\n  en: "b"\n')
-    assert "over the limit of 4096" in only(check_content(root), "guidance.long").message
+def test_a_ui_text_over_whatsapps_1600_characters_is_reported(root: Path) -> None:
+    append(root, GUIDANCE, '\nguidance.long:\n  id: "' + "a" * 1601 + '"\n  en: "b"\n')
+    assert "1601 characters, over the limit of 1600" in only(
+        check_content(root), "guidance.long").message
+
+
+def test_a_ui_text_of_1600_characters_fits(root: Path) -> None:
+    append(root, GUIDANCE, '\nguidance.long:\n  id: "' + "a" * 1600 + '"\n  en: "b"\n')
+    assert check_content(root) == []
+
+
+def test_a_ui_text_that_fits_only_until_its_placeholders_are_filled_is_reported(
+    root: Path,
+) -> None:
+    # 1,200 characters and her quoted words (up to 600): too long for one WhatsApp body.
+    text = "a" * 1200 + " {message}"
+    append(root, "messages/ui/cadre.yaml",
+           f'\ncadre.long:\n  id: "{text}"\n  en: "{text}"\n')
+    problems = [p for p in run_check(root).problems if "over the limit" in p.message]
+    assert len(problems) == 2 and all(
+        "cadre.long" in p.message and "1801 characters with its placeholders filled in, "
+        "over the limit of 1600" in p.message for p in problems)
 
 
 def test_a_tip_placeholder_the_code_does_not_supply_is_reported(root: Path) -> None:
