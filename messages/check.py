@@ -51,21 +51,31 @@ _NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)?")
 
 @dataclass(frozen=True)
 class Band:
-    """A stretch of the child's life and the longest gap allowed between tips in it."""
+    """A stretch of the child's life and how often tips must come in it.
+
+    Either a longest gap between tips (``max_gap``), or a least number of tips in
+    every ``window`` consecutive days inside the band (``per_window``): "twice a
+    week" is two tips in every 7-day stretch, which a gap alone cannot say (tips
+    every 4 days leave stretches of 7 days with one tip).
+    """
 
     name: str
     first: int
     last: int
-    max_gap: int  # 1 = a tip every day
+    max_gap: int = 0  # 1 = a tip every day; 0 = no gap rule
+    window: int = 0
+    per_window: int = 0
 
 
-# The cadence DOMAIN.md (a) asks for; the bands share their edge days on purpose
-# so a gap that straddles an edge is measured against the stricter band.
+# The cadence of the issue and DOMAIN.md (a): weekly in pregnancy weeks 20..42 (checked
+# apart), daily on days 0..7, at least every 3 days to day 42, twice a week in weeks
+# 6..26 (days 43..182), weekly in months 6..24. A gap is measured from the last tip at
+# or before a band's first day, so a band that starts late is caught.
 CADENCE = (
-    Band("newborn days 0..7 (daily)", 0, 7, 1),
-    Band("days 8..42 (gap at most 3)", 8, 42, 3),
-    Band("days 42..182 (gap at most 4)", 42, 182, 4),
-    Band("days 183..730 (gap at most 7)", 183, 730, 7),
+    Band("newborn days 0..7 (daily)", 0, 7, max_gap=1),
+    Band("days 8..42 (gap at most 3)", 8, 42, max_gap=3),
+    Band("days 43..182 (at least 2 tips in every 7 days)", 43, 182, window=7, per_window=2),
+    Band("days 183..730 (gap at most 7)", 183, 730, max_gap=7),
 )
 
 
@@ -227,31 +237,81 @@ def check_cadence(tips: list[Tip]) -> list[Problem]:
         )
 
     for band in CADENCE:
-        # A gap is measured from the last tip at or before the band's first day,
-        # so a band that starts late is caught even if it has tips later on.
-        before = [d for d in child if d <= band.first]
-        inside = [d for d in child if band.first < d <= band.last]
-        points = ([before[-1]] if before else [band.first - 1]) + inside
-        if points[-1] < band.last:
-            points.append(band.last + 1)  # the band must be covered to its last day
-        for prev, nxt in zip(points, points[1:], strict=False):
-            if nxt - prev <= band.max_gap:
-                continue
-            gap_days = [d for d in range(prev + 1, nxt) if band.first <= d <= band.last]
-            # Point at the tip just after the gap, or the band's last tip.
-            anchor = next((t for t in child_tips if t.offset_days >= nxt), None) or (
-                child_tips[-1] if child_tips else None
+        if band.window:
+            problems += _check_window(band, child, child_tips)
+        if band.max_gap:
+            problems += _check_gaps(band, child, child_tips)
+    return problems
+
+
+def _anchor(child_tips: list[Tip], day: int) -> tuple[str, int]:
+    """Where to point an editor for a hole ending at ``day``: the next tip, or the last one."""
+    anchor = next((t for t in child_tips if t.offset_days >= day), None) or (
+        child_tips[-1] if child_tips else None
+    )
+    return (anchor.file, anchor.line) if anchor else ("messages/tips", 1)
+
+
+def _check_window(band: Band, child: list[int], child_tips: list[Tip]) -> list[Problem]:
+    """Every ``band.window`` consecutive days inside the band hold ``band.per_window`` tips.
+
+    A run of short windows is one problem, naming the first short stretch, the tips in
+    it, and how far the run goes.
+    """
+    problems: list[Problem] = []
+    days = set(child)
+    short: list[int] = []  # first days of the windows with too few tips
+    for start in range(band.first, band.last - band.window + 2):
+        if sum(1 for d in range(start, start + band.window) if d in days) < band.per_window:
+            short.append(start)
+    runs: list[list[int]] = []
+    for start in short:
+        if runs and start == runs[-1][-1] + 1:
+            runs[-1].append(start)
+        else:
+            runs.append([start])
+    for run in runs:
+        first, end = run[0], run[0] + band.window - 1
+        inside = [t for t in child_tips if first <= t.offset_days <= end]
+        held = ", ".join(f"day {t.offset_days} {t.key}" for t in inside) or "none"
+        more = (
+            f"; short stretches go on to day {run[-1] + band.window - 1}" if len(run) > 1 else ""
+        )
+        path, line = _anchor(child_tips, end + 1)
+        problems.append(
+            Problem(
+                path,
+                line,
+                f"child {band.name}: only {len(inside)} tip(s) in days {first}..{end} "
+                f"({held}){more}",
             )
-            path, line = (anchor.file, anchor.line) if anchor else ("messages/tips", 1)
-            problems.append(
-                Problem(
-                    path,
-                    line,
-                    f"child {band.name}: no tip on day "
-                    f"{_missing_ranges(gap_days)} (gap of {nxt - prev} days after "
-                    f"{'day ' + str(prev) if prev in child else 'the band start'})",
-                )
+        )
+    return problems
+
+
+def _check_gaps(band: Band, child: list[int], child_tips: list[Tip]) -> list[Problem]:
+    """Consecutive tip days in the band are at most ``band.max_gap`` apart, to its last day."""
+    problems: list[Problem] = []
+    before = [d for d in child if d <= band.first]
+    inside = [d for d in child if band.first < d <= band.last]
+    points = ([before[-1]] if before else [band.first - 1]) + inside
+    if points[-1] < band.last:
+        points.append(band.last + 1)  # the band must be covered to its last day
+    for prev, nxt in zip(points, points[1:], strict=False):
+        if nxt - prev <= band.max_gap:
+            continue
+        gap_days = [d for d in range(prev + 1, nxt) if band.first <= d <= band.last]
+        # Point at the tip just after the gap, or the band's last tip.
+        path, line = _anchor(child_tips, nxt)
+        problems.append(
+            Problem(
+                path,
+                line,
+                f"child {band.name}: no tip on day "
+                f"{_missing_ranges(gap_days)} (gap of {nxt - prev} days after "
+                f"{'day ' + str(prev) if prev in child else 'the band start'})",
             )
+        )
     return problems
 
 

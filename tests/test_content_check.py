@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli_content import content
-from messages.check import Problem, check_content, run_check
-from messages.tips import MESSAGES_DIR
+from messages.check import Problem, check_cadence, check_content, run_check
+from messages.tips import MESSAGES_DIR, Tip
 
 REAL = MESSAGES_DIR
 NEWBORN = "messages/tips/20_newborn_0_7d.yaml"
@@ -83,6 +83,35 @@ def test_a_missing_tip_is_a_cadence_gap_naming_band_and_days(root: Path) -> None
     problem = only(check_content(root), "days 8..42")
     assert "no tip on day 13..17" in problem.message and "after day 12" in problem.message
     assert problem.path == INFANT
+
+
+def test_two_4_day_gaps_in_a_row_in_weeks_6_to_26_are_not_twice_a_week(root: Path) -> None:
+    # Tips on days 100, 103, 107, 110: moving 103 and 107 to 104 and 108 leaves days
+    # 101..107 with one tip, though no gap is longer than 4 days.
+    edit(root, INFANT, "  day: 103\n", "  day: 104\n")
+    edit(root, INFANT, "  day: 107\n", "  day: 108\n")
+    problem = only(check_content(root), "only 1 tip(s) in days 101..107")
+    assert "days 43..182 (at least 2 tips in every 7 days)" in problem.message
+    assert "infant_d104_no_early_banana" in problem.message
+    assert problem.path == INFANT and problem.line > 1
+    assert str(problem).startswith(f"{INFANT}:{problem.line}: child days 43..182")
+
+
+def test_tips_every_4_days_fail_the_twice_a_week_rule() -> None:
+    """The old catalogue's rhythm (days 44, 48, .., 180) is 1.75 tips a week: not enough."""
+    def at(day: int) -> Tip:
+        return Tip(f"t{day}", "child", day, False, 7, "t", "CF", {"id": "x", "en": "x"}, None,
+                   INFANT, day)
+
+    days = [*range(0, 8), *range(8, 43, 3), 42, *range(44, 181, 4), *range(183, 731, 7)]
+    problems = [p for p in check_cadence([at(d) for d in sorted(set(days))])
+                if "days 43..182" in p.message]
+    assert problems and "only 1 tip(s) in days 45..51" in problems[0].message
+    # twice a week, in any rhythm of 3 and 4 days, passes
+    days = [*range(0, 8), *range(8, 43, 3), 42, *range(183, 731, 7)]
+    days += [d for start in range(44, 181, 7) for d in (start, start + 3) if d <= 182]
+    assert [p for p in check_cadence([at(d) for d in sorted(set(days))])
+            if "child" in p.message] == []
 
 
 def test_a_missing_newborn_day_is_reported(root: Path) -> None:
