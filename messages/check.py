@@ -315,8 +315,43 @@ def _check_gaps(band: Band, child: list[int], child_tips: list[Tip]) -> list[Pro
     return problems
 
 
+@dataclass(frozen=True)
+class _Links:
+    """A UI text's references to other content: tips that cover it, a text instead."""
+
+    rel: str
+    line: int
+    key: str
+    covered_by: Any
+    instead: Any
+
+
+def _check_links(links: list[_Links], tip_keys: set[str], ui_keys: set[str]) -> list[Problem]:
+    """``covered_by`` names catalogue tips and ``instead`` names a UI text."""
+    problems = []
+    for link in links:
+        covered = link.covered_by if link.covered_by is not None else []
+        if not isinstance(covered, list) or not all(isinstance(k, str) for k in covered):
+            problems.append(Problem(link.rel, link.line,
+                                    f"ui {link.key}: covered_by must be a list of tip keys"))
+            covered = []
+        for tip_key in covered:
+            if tip_key not in tip_keys:
+                problems.append(Problem(link.rel, link.line,
+                                        f"ui {link.key}: covered_by names '{tip_key}', "
+                                        "which is not a tip in the catalogue"))
+        if link.instead is not None and (
+            not isinstance(link.instead, str) or link.instead not in ui_keys
+        ):
+            problems.append(Problem(link.rel, link.line,
+                                    f"ui {link.key}: instead names '{link.instead}', "
+                                    "which is not a ui text"))
+    return problems
+
+
 def _check_ui_file(
-    path: Path, rel: str, seen: dict[str, str], warnings: list[Problem]
+    path: Path, rel: str, seen: dict[str, str], warnings: list[Problem],
+    links: list[_Links] | None = None,
 ) -> tuple[list[Problem], int]:
     problems: list[Problem] = []
     try:
@@ -345,6 +380,8 @@ def _check_ui_file(
         if not isinstance(entry, dict):
             problems.append(Problem(rel, line, f"ui {key}: needs {'/'.join(LOCALES)} texts"))
             continue
+        if links is not None and ("covered_by" in entry or "instead" in entry):
+            links.append(_Links(rel, line, key, entry.get("covered_by"), entry.get("instead")))
         allowed, var_problems = _ui_vars(entry, key, rel, line)
         problems += var_problems
         texts: dict[str, str] = {}
@@ -393,12 +430,14 @@ def run_check(root: Path) -> Report:
     problems += check_cadence(tips)
 
     seen: dict[str, str] = {}
+    links: list[_Links] = []
     ui_count = 0
     for path in sorted((root / "ui").glob("*.yaml")):
         rel = path.relative_to(root.parent).as_posix()
-        found, count = _check_ui_file(path, rel, seen, warnings)
+        found, count = _check_ui_file(path, rel, seen, warnings, links)
         problems += found
         ui_count += count
+    problems += _check_links(links, {t.key for t in tips}, set(seen))
 
     known = {*(root / "tips").glob("*.yaml"), *(root / "ui").glob("*.yaml")}
     for path in sorted([*root.rglob("*.yaml"), *root.rglob("*.yml")]):

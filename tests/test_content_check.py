@@ -274,3 +274,16 @@ def test_cli_prints_one_ok_line_on_the_real_catalogue() -> None:
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[-1].startswith("content ok: ")
     assert ", 0 problems" in result.output
+
+
+def test_a_welcome_text_covered_by_an_unknown_tip_is_reported(root: Path) -> None:
+    edit(root, "messages/ui/welcome.yaml", "  covered_by: [infant_d044_exclusive]\n",
+         "  covered_by: [infant_d044_exclusiv]\n")
+    problem = only(check_content(root), "covered_by names 'infant_d044_exclusiv'")
+    assert problem.path == "messages/ui/welcome.yaml" and "welcome.infant.3" in problem.message
+
+
+def test_a_welcome_text_instead_of_an_unknown_text_is_reported(root: Path) -> None:
+    edit(root, "messages/ui/welcome.yaml", "  instead: welcome.newborn.2_mother\n",
+         "  instead: welcome.newborn.9\n")
+    assert only(check_content(root), "instead names 'welcome.newborn.9'")
