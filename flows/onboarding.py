@@ -23,7 +23,7 @@ from flows.quiet import in_quiet_hours
 from flows.reminders import plan_reminders
 from flows.steps import step
 from messages.texts import text as ui_text
-from messages.welcome import welcome_keys
+from messages.welcome import welcome_key
 
 FLOW = "onboarding"
 LATEST_DUE_DAYS = 42 * 7  # a due date further away than 42 weeks cannot be right
@@ -382,8 +382,11 @@ async def save(ctx: Ctx) -> None:
     values: dict[str, Any] = {"name": mother.name, "child": ctx.t("common.child"),
               "cadre": _cadre_name(cadre, ctx)}
     # The short welcome series, minus what her stage's tips will tell her within days.
-    for key in welcome_keys(point.band, point.stage, point.day, tips_by_key()):
-        ctx.say(key, **values).kind = "welcome"
+    for number in (1, 2, 3):
+        key = welcome_key(f"welcome.{point.band}.{number}", point.stage, point.day,
+                          tips_by_key())
+        if key is not None:
+            ctx.say(key, **values).kind = "welcome"
     if cadre is not None:
         note = ui_text("onboarding.cadre_new_mother", cadre.lang, name=mother.name,
                        age=say_age(point, cadre.lang))

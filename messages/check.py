@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from messages.codeuse import TextUse, text_uses
 from messages.tips import (
     LOCALES,
+    MESSAGES_DIR,
     PREGNANCY_WEEKS,
     TIP_LIMIT,
     TIP_PLACEHOLDERS,
@@ -349,9 +351,55 @@ def _check_links(links: list[_Links], tip_keys: set[str], ui_keys: set[str]) -> 
     return problems
 
 
+def _check_supplied(
+    key: str, lang: str, text: str, rel: str, line: int, uses: list[TextUse],
+    warnings: list[Problem],
+) -> list[Problem]:
+    """Each placeholder of a UI text is passed by every call in the code that sends it.
+
+    The calls are read from the source (messages.codeuse), not from the entry's own
+    ``vars:``; a call whose values cannot be read (a ``**`` of unknown keys) is not
+    held against the text. A text with placeholders that no readable call sends is
+    a warning: the checker cannot tell, a person should look.
+    """
+    names, _error = placeholders(text)
+    if not names:
+        return []
+    sites = [u for u in uses if u.matches(key)]
+    known = [u for u in sites if u.supplied is not None]
+    if not sites:
+        warnings.append(Problem(rel, line, f"warning: ui {key} [{lang}]: no call the checker "
+                                f"can read sends this text, so its placeholders "
+                                f"{sorted(names)} are unchecked"))
+        return []
+    problems = []
+    for name in sorted(names):
+        short = [u for u in known if name not in (u.supplied or ())]
+        if not short:
+            continue
+        where = ", ".join(
+            f"{u.path}:{u.line} passes {', '.join(sorted(u.supplied or ())) or 'nothing'}"
+            for u in short[:3]
+        ) + (f" (and {len(short) - 3} more)" if len(short) > 3 else "")
+        problems.append(Problem(rel, line, f"ui {key} [{lang}]: placeholder {{{name}}} is not "
+                                f"supplied by the code ({where})"))
+    return problems
+
+
+def _check_code_keys(uses: list[TextUse], ui_keys: set[str]) -> list[Problem]:
+    """A text the code asks for exists in the UI files (its locales are checked there)."""
+    problems = []
+    for use in uses:
+        if not any(use.matches(key) for key in ui_keys):
+            what = f"ui text '{use.key}'" if not use.pattern else f"ui texts '{use.shown}'"
+            problems.append(Problem(use.path, use.line, f"the code uses {what}, which no "
+                                    "locale has (add it to messages/ui/*.yaml)"))
+    return problems
+
+
 def _check_ui_file(
     path: Path, rel: str, seen: dict[str, str], warnings: list[Problem],
-    links: list[_Links] | None = None,
+    links: list[_Links] | None = None, uses: list[TextUse] | None = None,
 ) -> tuple[list[Problem], int]:
     problems: list[Problem] = []
     try:
@@ -382,7 +430,7 @@ def _check_ui_file(
             continue
         if links is not None and ("covered_by" in entry or "instead" in entry):
             links.append(_Links(rel, line, key, entry.get("covered_by"), entry.get("instead")))
-        allowed, var_problems = _ui_vars(entry, key, rel, line)
+        _declared, var_problems = _ui_vars(entry, key, rel, line)  # documentation only
         problems += var_problems
         texts: dict[str, str] = {}
         for lang in LOCALES:
@@ -392,7 +440,11 @@ def _check_ui_file(
                 problems.append(Problem(rel, at, f"ui {key}: locale '{lang}' is missing or empty"))
                 continue
             texts[lang] = value
-            problems += _check_text(value, f"ui {key} [{lang}]", rel, at, UI_LIMIT, allowed)
+            # placeholders are judged against the code, not the entry's `vars:`
+            names = placeholders(value)[0]
+            problems += _check_text(value, f"ui {key} [{lang}]", rel, at, UI_LIMIT, names)
+            if uses is not None:
+                problems += _check_supplied(key, lang, value, rel, at, uses, warnings)
         problems += _check_locales_agree(texts, f"ui {key}", rel, line)
         warnings.extend(number_warnings(texts, f"ui {key}", rel, line))
         count += 1
@@ -420,9 +472,11 @@ def _check_other_yaml(path: Path, rel: str) -> list[Problem]:
     ]
 
 
-def run_check(root: Path) -> Report:
+def run_check(root: Path, code_root: Path | None = None) -> Report:
     """Check every YAML file under ``root`` (a ``messages`` directory) and count texts."""
     tips, problems = read_tips(root)
+    # The code that sends the texts: the packages installed beside this one, unless given.
+    uses = text_uses(code_root or MESSAGES_DIR.parent)
     warnings: list[Problem] = []
     for tip in tips:
         problems += _check_tip_texts(tip)
@@ -434,10 +488,11 @@ def run_check(root: Path) -> Report:
     ui_count = 0
     for path in sorted((root / "ui").glob("*.yaml")):
         rel = path.relative_to(root.parent).as_posix()
-        found, count = _check_ui_file(path, rel, seen, warnings, links)
+        found, count = _check_ui_file(path, rel, seen, warnings, links, uses)
         problems += found
         ui_count += count
     problems += _check_links(links, {t.key for t in tips}, set(seen))
+    problems += _check_code_keys(uses, set(seen))
 
     known = {*(root / "tips").glob("*.yaml"), *(root / "ui").glob("*.yaml")}
     for path in sorted([*root.rglob("*.yaml"), *root.rglob("*.yml")]):
@@ -448,6 +503,6 @@ def run_check(root: Path) -> Report:
     return Report(sorted(set(problems)), len(tips), per_locale, ui_count, sorted(warnings))
 
 
-def check_content(root: Path) -> list[Problem]:
+def check_content(root: Path, code_root: Path | None = None) -> list[Problem]:
     """Every problem in the content under ``root``; an empty list means it is fit to ship."""
-    return run_check(root).problems
+    return run_check(root, code_root).problems

@@ -207,14 +207,81 @@ def test_a_tip_placeholder_the_code_does_not_supply_is_reported(root: Path) -> N
     assert all("{mother}" in p.message for p in problems) and len(problems) == 2  # id and en
 
 
-def test_a_ui_placeholder_not_in_vars_is_reported(root: Path) -> None:
-    append(
-        root,
-        GUIDANCE,
-        '\nguidance.extra:\n  vars: [name]\n  id: "Halo {cadre}"\n  en: "Hello {cadre}"\n',
-    )
+def test_a_ui_placeholder_the_code_never_supplies_is_reported_whatever_vars_says(
+    root: Path,
+) -> None:
+    # guidance.question is sent by flows/cases.py guidance() with the puskesmas and
+    # emergency values only; declaring {cadre} in vars: does not make the code pass it.
+    edit(root, GUIDANCE, "guidance.question:\n  id: >-\n    Terima kasih atas pertanyaannya,",
+         "guidance.question:\n  vars: [cadre]\n  id: >-\n    {cadre}: Terima kasih atas "
+         "pertanyaannya,")
+    edit(root, GUIDANCE, "    Thank you for your question, Bunda.",
+         "    {cadre}: Thank you for your question, Bunda.")
     problems = check_content(root)
-    assert len(problems) == 2 and all("{cadre} is not supplied" in p.message for p in problems)
+    assert len(problems) == 2, "\n".join(map(str, problems))
+    for problem in problems:
+        assert problem.path == GUIDANCE
+        assert "ui guidance.question" in problem.message
+        assert "placeholder {cadre} is not supplied by the code (flows/cases.py:" in problem.message
+        assert "passes emergency, emergency_phone, puskesmas, puskesmas_phone" in problem.message
+
+
+def write_code(tmp_path: Path, source: str) -> Path:
+    """A code root with one flow module, to check the YAML against instead of ours."""
+    code = tmp_path / "code"
+    (code / "flows").mkdir(parents=True)
+    (code / "flows" / "extra.py").write_text(source, encoding="utf-8")
+    return code
+
+
+def test_a_call_that_passes_too_few_values_is_reported_at_the_text(
+    root: Path, tmp_path: Path
+) -> None:
+    code = write_code(tmp_path, 'async def ask(ctx):\n    ctx.say("onboarding.confirm_birth", '
+                                'date="1 Mei")\n')
+    problems = check_content(root, code)
+    assert len(problems) == 2, "\n".join(map(str, problems))
+    assert all(p.path == "messages/ui/onboarding.yaml" and "placeholder {age} is not supplied"
+               in p.message and "flows/extra.py:2 passes date" in p.message for p in problems)
+
+
+def test_a_key_the_code_uses_that_no_locale_has_is_reported_at_the_call(
+    root: Path, tmp_path: Path
+) -> None:
+    code = write_code(tmp_path, (
+        "from messages.texts import text as ui_text\n"
+        "\n"
+        "def hello(ctx, band):\n"
+        '    ctx.say("menu.nowhere", name="x")\n'
+        '    return ui_text(f"nothing.{band}.1", "id")\n'
+    ))
+    problems = check_content(root, code)
+    assert [str(p) for p in problems] == [
+        "flows/extra.py:4: the code uses ui text 'menu.nowhere', which no locale has "
+        "(add it to messages/ui/*.yaml)",
+        "flows/extra.py:5: the code uses ui texts 'nothing.*.1', which no locale has "
+        "(add it to messages/ui/*.yaml)",
+    ]
+
+
+def test_a_text_the_real_code_uses_and_the_yaml_lost_is_reported(root: Path) -> None:
+    edit(root, "messages/ui/onboarding.yaml", "onboarding.confirm_birth:\n",
+         "onboarding.renamed:\n")
+    problem = only(check_content(root), "'onboarding.confirm_birth'")
+    assert problem.path == "flows/onboarding.py" and "no locale has" in problem.message
+
+
+def test_the_code_reader_follows_names_fstrings_and_dict_splats() -> None:
+    from messages.codeuse import text_uses
+
+    uses = text_uses(REAL.parent)
+    welcome = [u for u in uses if u.matches("welcome.newborn.2_mother")]
+    assert welcome and welcome[0].path == "flows/onboarding.py"
+    assert welcome[0].supplied == frozenset({"name", "child", "cadre"})
+    confirm = [u for u in uses if u.key == "onboarding.confirm_due"]
+    assert confirm and confirm[0].supplied == frozenset({"date", "age"})
+    note = [u for u in uses if u.key == "cadre.escalated_note"]
+    assert note and note[0].supplied == frozenset({"staff"})
 
 
 def test_yaml_that_does_not_parse_is_reported_with_its_line(root: Path) -> None:
