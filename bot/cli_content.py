@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 import click
 
+from bot.settings import SettingsError, load_settings
 from messages.check import run_check
 from messages.timeline import DEFAULT_TZ, format_line, journey
 from messages.tips import LOCALES, MESSAGES_DIR, ContentError, load_tips
+from scheduler.planner import effective_hour
 
 _root_option = click.option(
     "--root",
@@ -59,21 +62,45 @@ def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None)
     help="The mother's preferred hour for tips.",
 )
 @click.option("--tz", default=DEFAULT_TZ, show_default=True, help="The mother's time zone.")
+@click.option("--quiet-start", type=click.IntRange(0, 23), default=None,
+              help="Start of the quiet hours [default: QUIET_HOURS_START, 21].")
+@click.option("--quiet-end", type=click.IntRange(0, 23), default=None,
+              help="End of the quiet hours [default: QUIET_HOURS_END, 6].")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of lines.")
 @_root_option
 def timeline(
-    born: date | None, due: date | None, lang: str, hour: int, tz: str, as_json: bool, root: Path
+    born: date | None,
+    due: date | None,
+    lang: str,
+    hour: int,
+    tz: str,
+    quiet_start: int | None,
+    quiet_end: int | None,
+    as_json: bool,
+    root: Path,
 ) -> None:
-    """Print, day by day, every tip a mother would get until her child is 24 months old."""
+    """Print, day by day, every tip a mother would get until her child is 24 months old.
+
+    Times are when she would really get each tip: an hour inside the quiet hours is
+    moved the way the scheduler moves it (scheduler.planner.effective_hour).
+    """
     if born is None and due is None:
         raise click.UsageError("give --born YYYY-MM-DD or --due YYYY-MM-DD")
+    if quiet_start is None or quiet_end is None:
+        try:
+            settings = load_settings()
+        except SettingsError as exc:
+            raise click.ClickException(str(exc)) from None
+        quiet_start = settings.quiet_hours_start if quiet_start is None else quiet_start
+        quiet_end = settings.quiet_hours_end if quiet_end is None else quiet_end
+    send_hour = partial(effective_hour, quiet_start=quiet_start, quiet_end=quiet_end)
     try:
         tips = load_tips(root)
     except ContentError as exc:
         raise click.ClickException(
             f"the catalogue is broken; run `asibot content check`\n{exc}"
         ) from None
-    entries = journey(tips, born=born, due=due, lang=lang, hour=hour, tz=tz)
+    entries = journey(tips, born=born, due=due, lang=lang, hour=hour, tz=tz, send_hour=send_hour)
     if as_json:
         click.echo(json.dumps([e.to_dict() for e in entries], ensure_ascii=False, indent=1))
         return

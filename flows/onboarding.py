@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from db.models import Consent, Mother, Staff
+from flows.catalogue import tips_by_key
 from flows.choices import labels, match_choice
 from flows.context import Ctx
 from flows.dates import parse_child_age, parse_date, parse_hour, parse_pregnancy_age
@@ -21,8 +22,8 @@ from flows.journey import MAX_CHILD_DAYS, point_for
 from flows.quiet import in_quiet_hours
 from flows.reminders import plan_reminders
 from flows.steps import step
-from messages.texts import has
 from messages.texts import text as ui_text
+from messages.welcome import welcome_key
 
 FLOW = "onboarding"
 LATEST_DUE_DAYS = 42 * 7  # a due date further away than 42 weeks cannot be right
@@ -381,9 +382,11 @@ async def save(ctx: Ctx) -> None:
     ctx.say("onboarding.saved")
     values: dict[str, Any] = {"name": mother.name, "child": ctx.t("common.child"),
               "cadre": _cadre_name(cadre, ctx)}
+    # The short welcome series, minus what her stage's tips will tell her within days.
     for number in (1, 2, 3):
-        key = f"welcome.{point.band}.{number}"
-        if has(key):
+        key = welcome_key(f"welcome.{point.band}.{number}", point.stage, point.day,
+                          tips_by_key())
+        if key is not None:
             ctx.say(key, **values).kind = "welcome"
     if cadre is not None:
         note = ui_text("onboarding.cadre_new_mother", cadre.lang, name=mother.name,

@@ -24,11 +24,17 @@ class MissingVariable(KeyError):
 
 @dataclass(frozen=True)
 class UIText:
-    """One text in every locale, with the placeholders the code supplies for it."""
+    """One text in every locale, with the placeholders the code supplies for it.
+
+    A welcome text may name the tips that tell her the same (``covered_by``) and a
+    shorter text to send instead while one of them is still coming (``instead``).
+    """
 
     key: str
     texts: dict[str, str]
     vars: frozenset[str]
+    covered_by: tuple[str, ...] = ()
+    instead: str | None = None
 
 
 def _load(ui_dir: Path) -> dict[str, UIText]:
@@ -37,7 +43,10 @@ def _load(ui_dir: Path) -> dict[str, UIText]:
         data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for key, entry in data.items():
             texts = {loc: str(entry[loc]).strip() for loc in LOCALES if loc in entry}
-            found[key] = UIText(key, texts, frozenset(entry.get("vars") or ()))
+            instead = entry.get("instead")
+            found[key] = UIText(key, texts, frozenset(entry.get("vars") or ()),
+                                tuple(entry.get("covered_by") or ()),
+                                str(instead) if instead else None)
     return found
 
 

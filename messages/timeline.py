@@ -8,6 +8,7 @@ prove the schedule has no holes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -60,6 +61,7 @@ def journey(
     hour: int = 8,
     tz: str = DEFAULT_TZ,
     values: dict[str, str] | None = None,
+    send_hour: Callable[[int], int] | None = None,
 ) -> list[TimelineEntry]:
     """Every tip a mother would receive, in order, until the child is 730 days old.
 
@@ -68,19 +70,22 @@ def journey(
     on the due date, so pregnancy tips from that day on are never sent (the
     scheduler only sends them while the birth is not yet reported). With only
     ``born`` she registered on the day of birth and gets child tips from day 0.
-    Each tip goes out on anchor + offset at ``hour`` local time.
+    Each tip goes out on anchor + offset at ``hour`` local time, or at
+    ``send_hour(hour)`` when given: the scheduler's own rule for an hour inside the
+    quiet hours (passed in by the caller, as messages/ imports nothing of ours).
     """
     if born is None and due is None:
         raise ValueError("give the birth date (born) or the due date (due)")
     if not 0 <= hour <= 23:
         raise ValueError(f"hour must be 0..23, got {hour}")
     zone = ZoneInfo(tz)
+    at_hour = send_hour(hour) if send_hour is not None else hour
     birth = born if born is not None else due
     assert birth is not None  # for mypy: one of the two is set
     entries: list[TimelineEntry] = []
 
     def add(tip: Tip, day: date) -> None:
-        at = datetime.combine(day, time(hour), tzinfo=zone)
+        at = datetime.combine(day, time(at_hour), tzinfo=zone)
         text = tip.render(lang, **(values or {})) if lang in tip.texts else ""
         entries.append(
             TimelineEntry(

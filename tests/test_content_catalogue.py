@@ -205,3 +205,14 @@ def test_urgent_guidance_starts_with_segera_and_self_harm_calls_the_family() -> 
     selfharm = texts.text("guidance.danger_mother_selfharm", "id", **URGENT)
     assert "Bunda tidak sendiri; panggil keluarga sekarang." in selfharm
     assert "119" in selfharm
+
+
+def test_fridge_storage_says_the_same_in_both_languages() -> None:
+    """Both texts name the fridge's cold compartment at the back, never 'the bottom shelf'."""
+    tips = {t.key: t for t in load_tips()}
+    for key in ("infant_d064_store_fridge", "infant_d072_thawing"):
+        indonesian, english = tips[key].texts["id"], tips[key].texts["en"]
+        assert "bawah" not in indonesian, key
+        assert "ruang pendingin kulkas" in indonesian and "cold part of the fridge" in english
+    fridge = tips["infant_d064_store_fridge"]
+    assert "belakang" in fridge.texts["id"] and "back" in fridge.texts["en"]

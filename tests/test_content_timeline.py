@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -97,3 +98,41 @@ def test_cli_without_a_date_is_a_usage_error() -> None:
 def test_cli_rejects_a_bad_date() -> None:
     result = CliRunner().invoke(content, ["timeline", "--born", "15/01/2026"])
     assert result.exit_code == 2 and "YYYY-MM-DD" in result.output
+
+
+def test_cli_shows_a_tip_hour_inside_quiet_hours_at_the_end_of_them() -> None:
+    # The scheduler holds a 22:00 tip to 06:00 on the same local day (quiet 21:00-06:00).
+    result = CliRunner().invoke(content, ["timeline", "--born", "2026-01-15", "--hour", "22",
+                                          "--json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert {(r["time"]) for r in rows} == {"06:00"}
+    assert rows[0]["date"] == "2026-01-15" and rows[0]["at"].startswith("2026-01-15T06:00")
+
+
+def test_cli_uses_the_schedulers_own_rule_for_the_quiet_hours(monkeypatch: Any) -> None:
+    import bot.cli_content as cli
+
+    calls: list[tuple[int, int, int]] = []
+    real = cli.effective_hour
+
+    def spy(hour: int, quiet_start: int, quiet_end: int) -> int:
+        calls.append((hour, quiet_start, quiet_end))
+        return real(hour, quiet_start, quiet_end)
+
+    monkeypatch.setattr(cli, "effective_hour", spy)
+    result = CliRunner().invoke(content, ["timeline", "--born", "2026-01-15", "--hour", "22",
+                                          "--quiet-start", "23", "--quiet-end", "5"])
+    assert result.exit_code == 0, result.output
+    assert calls and calls[0] == (22, 23, 5)
+    assert result.output.splitlines()[0].startswith("2026-01-15 22:00")
+
+
+def test_an_hour_outside_quiet_hours_is_kept() -> None:
+    result = CliRunner().invoke(content, ["timeline", "--born", "2026-01-15", "--hour", "20"])
+    assert result.output.splitlines()[0].startswith("2026-01-15 20:00")
+
+
+def test_journey_takes_the_send_hour_rule_it_is_given() -> None:
+    entries = journey(load_tips(), born=BORN, hour=23, send_hour=lambda hour: 7)
+    assert {e.at.hour for e in entries} == {7}

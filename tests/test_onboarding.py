@@ -213,3 +213,57 @@ async def test_mulai_after_stop_brings_back_her_future_check_ins(
     assert await open_checkins() == 0
     await ibu.says("MULAI")
     assert await open_checkins() == planned
+
+
+# --- the welcome series and the tips that follow it --------------------------------
+
+
+async def _first_week(runtime: Runtime, phone: Any, address: str, born: str, days: int = 8
+                      ) -> tuple[list[str], list[Outbox]]:
+    """Register with this birth date; return the welcome texts and the tips of `days` days."""
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    from tests.test_scheduler import World, local
+
+    ibu = phone(address)
+    await register(ibu, "DAFTAR MAWAR1", "1", "1", "Ani", "2", born, "1", "8")
+    saved = await ibu.send("1")
+    welcome = [r["text"] for r in saved][1:]  # after "Tersimpan"
+    [ani] = await mothers(runtime)
+    world = World(runtime)
+    today = runtime.clock.now().astimezone(ZoneInfo("Asia/Jakarta")).date()
+    await world.at(runtime.clock.now() + timedelta(minutes=5))
+    for offset in range(1, days):
+        await world.at(local(today + timedelta(days=offset), 8, minute=5))
+    return welcome, await world.sent(ani.id, "tip")
+
+
+async def test_a_mother_registering_on_the_day_of_birth_hears_no_advice_twice_in_week_one(
+    runtime: Runtime, demo: Any, phone: Any
+) -> None:
+    welcome, tips = await _first_week(runtime, phone, "sim:ibu-w0", "28/11/2026")
+    assert [tip.dedupe_key.rsplit(":", 1)[-1][:11] for tip in tips if tip.dedupe_key] == [
+        f"newborn_d0{day}" for day in range(8)]
+    said = [" ".join(text.split()) for text in [*welcome, *(t.text for t in tips)]]
+    for advice in ("8–12", "tidak mau menyusu", "kejang"):
+        told = [text[:60] for text in said if advice in text]
+        assert len(told) == 1, f"{advice!r} told {len(told)} times: {told}"
+    # she still hears at once how to reach help and her own danger signs
+    assert welcome[0].startswith("Selamat datang") and "SEGERA" in welcome[1]
+    assert "darah nifas" in welcome[1] and len(welcome) == 2
+
+
+async def test_a_mother_registering_at_4_months_gets_the_welcome_series_then_her_tips(
+    runtime: Runtime, demo: Any, phone: Any
+) -> None:
+    from flows.catalogue import tips_by_key
+
+    welcome, tips = await _first_week(runtime, phone, "sim:ibu-w4", "31/07/2026")  # day 120
+    assert len(welcome) == 3
+    assert "Dua kali seminggu" in welcome[0] and "Tanda bahaya" in welcome[1]
+    assert "hanya ASI" in welcome[2]
+    expected = sorted(t.key for t in tips_by_key().values()
+                      if t.stage == "child" and 120 <= t.offset_days <= 127)
+    assert expected and sorted(t.dedupe_key.rsplit(":", 1)[-1] for t in tips
+                               if t.dedupe_key) == expected
