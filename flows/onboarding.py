@@ -362,7 +362,7 @@ async def answer_change(ctx: Ctx, reply: str) -> None:
 
 async def _next(ctx: Ctx, name: str) -> None:
     """The next question, or back to the summary when she was correcting one answer."""
-    if ctx.data.get("editing") and name != "stage":
+    if ctx.data.get("editing"):  # (a new date goes stage -> date -> confirm, then here)
         await ctx.goto(FLOW, "summary")
     else:
         await ctx.goto(FLOW, name)
