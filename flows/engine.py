@@ -172,6 +172,8 @@ async def _not_registered(ctx: Ctx, text: str) -> None:
     result = classify(text)
     if result.urgent:
         await problem.urgent_unregistered(ctx, result)
+        if _in_a_step(ctx):  # her words were an emergency, not an answer ("kejang dari tadi")
+            return
     elif result.label == "loss":  # never read as a date or an answer: the loss pathway
         await loss.during_registration(ctx, text)
         return

@@ -322,3 +322,13 @@ async def test_the_new_mother_notice_to_her_cadre_waits_for_daytime(
         [notice] = (await session.scalars(select(Outbox).where(
             Outbox.address == "sim:kader-sari", Outbox.text.contains("Ani")))).all()
     assert notice.not_before.astimezone(wib) == datetime(2026, 11, 29, 6, 0, tzinfo=wib)
+
+
+async def test_a_danger_sign_at_the_birth_date_question_is_not_also_read_as_a_date(
+    runtime: Runtime, demo: Any, phone: Any
+) -> None:
+    ibu = phone("sim:ibu-18")
+    await register(ibu, "DAFTAR MAWAR1", "1", "1", "Dina", "2")
+    answer = await ibu.says("dedek kejang dari tadi")
+    assert "SEGERA" in answer and "Betul?" not in answer, "'tadi' is not her baby's birthday"
+    assert "Betul?" in await ibu.says("10/11/2026"), "the question is still open"
