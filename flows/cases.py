@@ -204,6 +204,8 @@ def alert_text(case: Case, mother: Mother, staff: Staff, now: datetime, config: 
     lang = staff.lang
     quote = case.text if len(case.text) <= MAX_QUOTE else case.text[: MAX_QUOTE - 1] + "…"
     key = "cadre.alert_urgent" if case.urgent else "cadre.alert"
+    if case.label == "message" and not case.urgent:  # her words for her cadre, not a problem
+        key = "cadre.alert_message"
     body = ui_text(key, lang, case=case.id, label=label_name(case.label, lang), name=mother.name,
                    age=_age(mother, now, lang), message=quote,
                    puskesmas=config.puskesmas_name, emergency=config.emergency_name)
@@ -462,7 +464,7 @@ async def resolve(ctx: Ctx, staff: Staff, case: Case, mother: Mother, outcome: s
     await ctx.tell_mother(mother, ui_text("cases.thread_closed", mother.lang,
                                           staff=title(staff, mother.lang)),
                           kind="relay", case_id=case.id)
-    if case.label != "loss":
+    if case.label not in ("loss", "message"):  # a message is not a problem to ask after
         ctx.session.add(Reminder(
             mother_id=mother.id, kind=FOLLOWUP_KIND, due_at=ctx.now + FOLLOWUP_AFTER,
             payload={"case_id": case.id},

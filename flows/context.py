@@ -178,8 +178,9 @@ class Ctx:
         self.conversation.misses += 1
         if self.conversation.misses >= MAX_MISSES:
             self.conversation.misses = 0
-            self.say("common.stuck", puskesmas=self.config.puskesmas_name,
-                     phone=self.config.puskesmas_phone or "-")
+            from flows.contact import say_stuck  # noqa: PLC0415  (names her own cadre)
+
+            await say_stuck(self)
             if self.mother is not None:
                 from flows.menu import show_menu  # noqa: PLC0415  (menu imports context)
 

@@ -61,10 +61,19 @@ def _without_year(month: int, day: int, today: date, past: bool) -> date | None:
     return this_year
 
 
+def _clean(raw: str) -> str:
+    s = raw.lower().strip()
+    return re.sub(r"(\D)\1{2,}", r"\1", s)
+
+
 def parse_date(raw: str, today: date, *, past: bool) -> date | None:
     """A calendar date from a reply, or None. `past` says which side of today to expect."""
-    s = raw.lower().strip()
-    s = re.sub(r"(\D)\1{2,}", r"\1", s)
+    s = _clean(raw)
+    return _calendar(s, today, past) or _relative(s, today)
+
+
+def _calendar(s: str, today: date, past: bool) -> date | None:
+    """A day she named: `12/03/2026`, `12-3-26`, `12 Maret 2026`, `March 12`."""
     numeric = re.search(r"\b(\d{1,2})\s*[/.\-]\s*(\d{1,2})(?:\s*[/.\-]\s*(\d{2,4}))?\b", s)
     iso = re.search(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b", s)
     if iso:
@@ -86,13 +95,30 @@ def parse_date(raw: str, today: date, *, past: bool) -> date | None:
         if english.group(3):
             return _safe_date(int(english.group(3)), month, day)
         return _without_year(month, day, today, past)
-    return _relative(s, today)
+    return None
+
+
+_TODAY = (r"hari ini|hr ini|today|barusan|tadi|td (?:pagi|siang|sore|malam)|"
+          r"(?:pagi|siang|sore) ini|this (?:morning|afternoon|evening)")
+_YESTERDAY = r"kemarin|kmrn|kemaren|kmren|yesterday"
+_DAYS_AGO = re.compile(rf"\b{_NUM}\s*-?\s*(hari|hr|days?)\b.*\b(lalu|yang lalu|yg lalu|yll|ago)\b")
+
+
+def is_estimate(raw: str, today: date) -> bool:
+    """True when a date came from an age or `3 minggu yang lalu`, not from a day she named
+    (a date, today, yesterday, `3 hari yang lalu`): only then do we say "about"."""
+    s = _clean(raw)
+    if _calendar(s, today, True) is not None or _DAYS_AGO.search(s):
+        return False
+    if re.search(rf"\b{_NUM}\s*-?\s*({_UNIT})\b", s):  # weeks or months ago, an age
+        return True
+    return not re.search(rf"\b({_TODAY}|{_YESTERDAY})\b", s)
 
 
 def _relative(s: str, today: date) -> date | None:
-    if re.search(r"\b(hari ini|hr ini|today|barusan|tadi)\b", s):
+    if re.search(rf"\b({_TODAY})\b", s):
         return today
-    if re.search(r"\b(kemarin|kmrn|kemaren|kmren|yesterday)\b", s):
+    if re.search(rf"\b({_YESTERDAY})\b", s):
         if re.search(r"\b(lusa)\b", s):
             return today - timedelta(days=2)
         return today - timedelta(days=1)

@@ -172,7 +172,7 @@ async def _dispatch(ctx: Ctx) -> None:
         await problem.after_stop(ctx, text)
         return
     result = classify(text)
-    if result.urgent:  # a danger sign wins over whatever question was open
+    if result.urgent or result.label == "loss":  # a danger sign or a loss wins over any question
         await problem.report(ctx, text, result)
         return
     if _in_a_step(ctx):
@@ -196,6 +196,11 @@ async def _not_registered(ctx: Ctx, text: str) -> None:
     result = classify(text)
     if result.urgent:
         await problem.urgent_unregistered(ctx, result)
+        if _in_a_step(ctx):  # her words were an emergency, not an answer ("kejang dari tadi")
+            return
+    elif result.label == "loss":  # never read as a date or an answer: the loss pathway
+        await loss.during_registration(ctx, text)
+        return
     registering = _REGISTER.match(text)
     if _in_a_step(ctx) and not registering:
         found = step_registry.get(ctx.conversation.flow, ctx.conversation.step)

@@ -79,17 +79,24 @@ async def stop(ctx: Ctx) -> None:
     """Opt her out at once; this confirmation is the last message she gets."""
     assert ctx.mother is not None
     await cancel_pending(ctx, ctx.mother)
-    ctx.mother.status = "opted_out"
+    bereaved = ctx.mother.status == "loss"
+    if not bereaved:  # a loss stays recorded, so that MULAI can never bring tips back
+        ctx.mother.status = "opted_out"
     ctx.session.add(Consent(mother_id=ctx.mother.id, channel=ctx.identity.channel,
                             decision="withdrawn", text_version=ctx.config.consent_version,
                             at=ctx.now))
     ctx.idle()
-    ctx.say("keywords.stopped")
+    ctx.say("keywords.stopped_after_loss" if bereaved else "keywords.stopped")
 
 
 async def start_again(ctx: Ctx) -> None:
-    """Back in: tips continue from today (nothing missed is sent in a flood)."""
+    """Back in: tips continue from today (nothing missed is sent in a flood); never after a loss."""
     assert ctx.mother is not None
+    if ctx.mother.status == "loss":
+        from flows.loss import start_after_loss  # noqa: PLC0415  (loss imports keywords)
+
+        await start_after_loss(ctx)
+        return
     if ctx.mother.status in ("opted_out", "paused"):
         from flows.journey import journey_point  # noqa: PLC0415
 

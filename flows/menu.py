@@ -1,20 +1,26 @@
 """The main menu and what hangs off it: a tip now, a problem, her cadre, her stage,
-a birth report, and settings (language, tip hour, dates, loss, stop, delete)."""
+a birth report, and settings (language, tip hour, dates, loss, stop, delete).
+
+After a loss the menu offers only what fits: her cadre, and settings (language, a new
+pregnancy, stop, delete). A pregnant mother who tells us in her own words that the baby
+has come is taken into the birth report (`birth_news`).
+"""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from sqlalchemy import select
 
 from db.models import Mother, Staff, Tip
 from flows.catalogue import tips_by_key
-from flows.choices import labels, match_choice
+from flows.choices import labels, match_choice, synonyms, words
 from flows.context import Ctx
-from flows.dates import parse_hour
+from flows.dates import is_estimate, parse_hour
 from flows.describe import say_age, say_date
-from flows.journey import journey_point
-from flows.onboarding import read_birth_date, read_due_date
+from flows.journey import journey_point, point_for
+from flows.onboarding import date_problem, read_birth_date, read_due_date, say_quiet_hours
 from flows.quiet import in_quiet_hours
 from flows.reminders import plan_reminders
 from flows.steps import step
@@ -24,6 +30,8 @@ FLOW = "menu"
 
 def menu_items(mother: Mother) -> list[str]:
     """What the main menu offers her now (a birth report only while pregnant)."""
+    if mother.status == "loss":
+        return ["cadre", "settings"]
     items = ["tip", "problem", "cadre", "stage"]
     if mother.stage == "pregnant":
         items.append("birth")
@@ -42,8 +50,9 @@ async def ask_main(ctx: Ctx) -> None:
 
 @step(FLOW, "main", ask_main)
 async def answer_main(ctx: Ctx, reply: str) -> None:
+    assert ctx.mother is not None
     picked = match_choice(reply, ctx.options)
-    if picked is None:
+    if picked is None or picked not in menu_items(ctx.mother):  # an old menu, shown before
         await ctx.reprompt("menu.reprompt")
         return
     if picked == "tip":
@@ -63,6 +72,10 @@ async def answer_main(ctx: Ctx, reply: str) -> None:
 async def send_tip_now(ctx: Ctx) -> None:
     """Her most recent tip for her stage, on request."""
     assert ctx.mother is not None
+    if ctx.mother.status == "loss":  # never a breastfeeding tip after a loss
+        ctx.say("loss.no_tips")
+        ctx.idle()
+        return
     point = journey_point(ctx.mother, ctx.local_now.date())
     query = (
         select(Tip.key)
@@ -108,12 +121,70 @@ async def answer_birth(ctx: Ctx, reply: str) -> None:
     today = ctx.local_now.date()
     born = read_birth_date(reply, today)
     if isinstance(born, str):
-        await ctx.reprompt(born)
+        await date_problem(ctx, born)
         return
-    record_birth(ctx.mother, born, today)
+    await save_birth(ctx, born)
+
+
+async def save_birth(ctx: Ctx, born: date) -> None:
+    """The birth report: her stage, her schedule, and a word for the first days."""
+    assert ctx.mother is not None
+    record_birth(ctx.mother, born, ctx.local_now.date())
     await plan_reminders(ctx.session, ctx.mother, ctx.now)
     ctx.say("menu.birth_saved", date=say_date(born, ctx.lang))
     ctx.idle()
+
+
+def _says_any(text: str, vocab_key: str) -> bool:
+    joined = " ".join(words(text))
+    return any(re.search(rf"(?<![a-z0-9]){re.escape(phrase)}(?![a-z0-9])", joined)
+               for phrase in synonyms(vocab_key) if phrase)
+
+
+def is_birth_news(text: str) -> bool:
+    """`alhamdulillah bayi saya sudah lahir kemarin`, `baby was born yesterday`: not a question
+    or a condition (`kalau sudah lahir ...`)."""
+    return ("?" not in text and _says_any(text, "words.birth_news")
+            and not _says_any(text, "words.conditional"))
+
+
+async def birth_news(ctx: Ctx, text: str) -> bool:
+    """A pregnant mother tells us the baby has come: the birth report, with the date from her
+    words confirmed first (or asked when she gave none). False when it is not that."""
+    if ctx.mother is None or ctx.mother.stage != "pregnant" or ctx.mother.status != "active":
+        return False
+    if not is_birth_news(text):
+        return False
+    today = ctx.local_now.date()
+    born = read_birth_date(text, today)
+    if isinstance(born, str):
+        await ctx.goto(FLOW, "birth")
+        return True
+    ctx.remember(born=born.isoformat(), estimate=is_estimate(text, today))
+    await ctx.goto(FLOW, "birth_confirm")
+    return True
+
+
+async def ask_birth_confirm(ctx: Ctx) -> None:
+    born = date.fromisoformat(str(ctx.data["born"]))
+    point = point_for("postnatal", born, ctx.local_now.date())
+    key = "menu.birth_news_estimate" if ctx.data.get("estimate") else "menu.birth_news"
+    ctx.say(key, date=say_date(born, ctx.lang), age=say_age(point, ctx.lang),
+            options=labels(["ok", "change"], ctx.lang, "onboarding.confirm_choice"))
+
+
+@step(FLOW, "birth_confirm", ask_birth_confirm)
+async def answer_birth_confirm(ctx: Ctx, reply: str) -> None:
+    picked = match_choice(reply, ctx.options, {"ok": "words.yes", "change": "words.change"})
+    if picked == "ok":
+        born = date.fromisoformat(str(ctx.data["born"]))
+        ctx.forget("born", "estimate")
+        await save_birth(ctx, born)
+    elif picked == "change":
+        ctx.forget("born", "estimate")
+        await ctx.goto(FLOW, "birth")
+    else:
+        await ctx.reprompt("menu.confirm_reprompt")
 
 
 def record_birth(mother: Mother, born: date, today: date) -> None:
@@ -128,18 +199,27 @@ def record_birth(mother: Mother, born: date, today: date) -> None:
 # --- settings ----------------------------------------------------------------------
 
 SETTINGS = ["language", "hour", "date", "loss", "stop", "delete"]
+SETTINGS_AFTER_LOSS = ["language", "pregnant_again", "stop", "delete"]
+
+
+def settings_items(mother: Mother) -> list[str]:
+    """Her settings: after a loss no tip hour, no dates of that child, a new pregnancy."""
+    return SETTINGS_AFTER_LOSS if mother.status == "loss" else SETTINGS
 
 
 async def ask_settings(ctx: Ctx) -> None:
-    ctx.say("menu.settings", options=labels(SETTINGS, ctx.lang, "menu.setting"))
+    assert ctx.mother is not None
+    ctx.say("menu.settings",
+            options=labels(settings_items(ctx.mother), ctx.lang, "menu.setting"))
 
 
 @step(FLOW, "settings", ask_settings)
 async def answer_settings(ctx: Ctx, reply: str) -> None:
     from flows import keywords  # noqa: PLC0415  (keywords imports menu)
 
+    assert ctx.mother is not None
     picked = match_choice(reply, ctx.options)
-    if picked is None:
+    if picked is None or picked not in settings_items(ctx.mother):
         await ctx.reprompt("menu.reprompt")
     elif picked == "language":
         await ctx.goto(FLOW, "language")
@@ -149,6 +229,8 @@ async def answer_settings(ctx: Ctx, reply: str) -> None:
         await ctx.goto(FLOW, "date")
     elif picked == "loss":
         await ctx.goto("loss", "confirm")
+    elif picked == "pregnant_again":
+        await ctx.goto(FLOW, "pregnant_again")
     elif picked == "stop":
         await keywords.stop(ctx)
     else:
@@ -181,8 +263,11 @@ async def answer_hour(ctx: Ctx, reply: str) -> None:
     hour = parse_hour(reply)
     if hour == "any":
         hour = ctx.config.default_tip_hour
-    if hour is None or in_quiet_hours(int(hour), ctx.config.quiet_start, ctx.config.quiet_end):
+    if hour is None:
         await ctx.reprompt("onboarding.hour_reprompt")
+        return
+    if in_quiet_hours(int(hour), ctx.config.quiet_start, ctx.config.quiet_end):
+        await say_quiet_hours(ctx)
         return
     ctx.mother.tip_hour = int(hour)
     ctx.say("menu.hour_saved", hour=f"{int(hour):02d}.00")
@@ -202,7 +287,7 @@ async def answer_date(ctx: Ctx, reply: str) -> None:
     pregnant = ctx.mother.stage == "pregnant"
     corrected = read_due_date(reply, today) if pregnant else read_birth_date(reply, today)
     if isinstance(corrected, str):
-        await ctx.reprompt(corrected)
+        await date_problem(ctx, corrected)
         return
     if pregnant:
         ctx.mother.due_date = corrected
@@ -210,6 +295,56 @@ async def answer_date(ctx: Ctx, reply: str) -> None:
         ctx.mother.birth_date = corrected
     await plan_reminders(ctx.session, ctx.mother, ctx.now)
     ctx.say("menu.date_saved", date=say_date(corrected, ctx.lang))
+    ctx.idle()
+
+
+# --- a new pregnancy after a loss ----------------------------------------------------
+
+
+async def ask_pregnant_again(ctx: Ctx) -> None:
+    ctx.say("menu.pregnant_again")
+
+
+@step(FLOW, "pregnant_again", ask_pregnant_again)
+async def answer_pregnant_again(ctx: Ctx, reply: str) -> None:
+    today = ctx.local_now.date()
+    due = read_due_date(reply, today)
+    if isinstance(due, str):
+        await date_problem(ctx, due)
+        return
+    ctx.remember(due=due.isoformat(), estimate=is_estimate(reply, today))
+    await ctx.goto(FLOW, "pregnant_again_confirm")
+
+
+async def ask_pregnant_again_confirm(ctx: Ctx) -> None:
+    due = date.fromisoformat(str(ctx.data["due"]))
+    point = point_for("pregnant", due, ctx.local_now.date())
+    key = "onboarding.confirm_due" if ctx.data.get("estimate") else "onboarding.confirm_due_exact"
+    ctx.say(key, date=say_date(due, ctx.lang), age=say_age(point, ctx.lang),
+            options=labels(["ok", "change"], ctx.lang, "onboarding.confirm_choice"))
+
+
+@step(FLOW, "pregnant_again_confirm", ask_pregnant_again_confirm)
+async def answer_pregnant_again_confirm(ctx: Ctx, reply: str) -> None:
+    from flows.loss import consent_again  # noqa: PLC0415  (loss imports keywords, menu's user)
+
+    assert ctx.mother is not None
+    picked = match_choice(reply, ctx.options, {"ok": "words.yes", "change": "words.change"})
+    if picked == "change":
+        await ctx.goto(FLOW, "pregnant_again")
+        return
+    if picked != "ok":
+        await ctx.reprompt("menu.confirm_reprompt")
+        return
+    due = date.fromisoformat(str(ctx.data["due"]))
+    ctx.forget("due", "estimate")
+    mother = ctx.mother
+    mother.stage, mother.due_date, mother.birth_date = "pregnant", due, None
+    mother.tips_from_day = point_for("pregnant", due, ctx.local_now.date()).day
+    mother.status, mother.unreachable, mother.failure_days = "active", False, []
+    await consent_again(ctx)
+    await plan_reminders(ctx.session, mother, ctx.now)
+    ctx.say("menu.pregnant_again_saved", date=say_date(due, ctx.lang))
     ctx.idle()
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
@@ -16,10 +17,16 @@ from db.models import Consent, Mother, Staff
 from flows.catalogue import tips_by_key
 from flows.choices import labels, match_choice
 from flows.context import Ctx
-from flows.dates import parse_child_age, parse_date, parse_hour, parse_pregnancy_age
+from flows.dates import (
+    is_estimate,
+    parse_child_age,
+    parse_date,
+    parse_hour,
+    parse_pregnancy_age,
+)
 from flows.describe import say_age, say_date
 from flows.journey import MAX_CHILD_DAYS, point_for
-from flows.quiet import in_quiet_hours
+from flows.quiet import daytime_from, in_quiet_hours
 from flows.reminders import plan_reminders
 from flows.steps import step
 from messages.texts import text as ui_text
@@ -28,6 +35,9 @@ from messages.welcome import welcome_key
 FLOW = "onboarding"
 LATEST_DUE_DAYS = 42 * 7  # a due date further away than 42 weeks cannot be right
 OVERDUE_DAYS = 14
+# a date we could not read at all is a miss; a readable but impossible one gets its own
+# kind word and does not count toward the three misses
+UNREADABLE = frozenset({"onboarding.due_reprompt", "onboarding.birth_reprompt"})
 
 
 async def start(ctx: Ctx, invite_code: str | None = None) -> None:
@@ -55,6 +65,20 @@ async def _cadre(ctx: Ctx) -> Staff | None:
 
 def _cadre_name(cadre: Staff | None, ctx: Ctx) -> str:
     return cadre.name if cadre else ctx.t("onboarding.no_cadre_name")
+
+
+async def date_problem(ctx: Ctx, key: str) -> None:
+    """Re-prompt for a date: a miss only when we could not read it at all."""
+    if key in UNREADABLE:
+        await ctx.reprompt(key)
+    else:
+        ctx.say(key)
+
+
+async def say_quiet_hours(ctx: Ctx) -> None:
+    """An hour inside the quiet hours: when we do send (not a miss; she was clear)."""
+    ctx.say("onboarding.hour_quiet", start=f"{ctx.config.quiet_end:02d}.00",
+            end=f"{ctx.config.quiet_start:02d}.00")
 
 
 # --- consent ---------------------------------------------------------------
@@ -200,9 +224,9 @@ def read_birth_date(reply: str, today: date) -> date | str:
 async def answer_due(ctx: Ctx, reply: str) -> None:
     due = read_due_date(reply, ctx.local_now.date())
     if isinstance(due, str):
-        await ctx.reprompt(due)
+        await date_problem(ctx, due)
         return
-    ctx.remember(anchor=due.isoformat())
+    ctx.remember(anchor=due.isoformat(), estimate=is_estimate(reply, ctx.local_now.date()))
     await ctx.goto(FLOW, "confirm_date")
 
 
@@ -214,9 +238,9 @@ async def ask_birth(ctx: Ctx) -> None:
 async def answer_birth(ctx: Ctx, reply: str) -> None:
     born = read_birth_date(reply, ctx.local_now.date())
     if isinstance(born, str):
-        await ctx.reprompt(born)
+        await date_problem(ctx, born)
         return
-    ctx.remember(anchor=born.isoformat())
+    ctx.remember(anchor=born.isoformat(), estimate=is_estimate(reply, ctx.local_now.date()))
     await ctx.goto(FLOW, "confirm_date")
 
 
@@ -229,6 +253,8 @@ async def ask_confirm_date(ctx: Ctx) -> None:
     point = point_for(str(ctx.data["stage"]), anchor, ctx.local_now.date())
     pregnant = ctx.data["stage"] == "pregnant"
     key = "onboarding.confirm_due" if pregnant else "onboarding.confirm_birth"
+    if not ctx.data.get("estimate", True):
+        key += "_exact"  # she named the day: no "about"
     ctx.say(key, date=say_date(anchor, ctx.lang), age=say_age(point, ctx.lang),
             options=labels(["ok", "change"], ctx.lang, "onboarding.confirm_choice"))
 
@@ -283,8 +309,7 @@ async def answer_hour(ctx: Ctx, reply: str) -> None:
         await ctx.reprompt("onboarding.hour_reprompt")
         return
     elif in_quiet_hours(int(hour), ctx.config.quiet_start, ctx.config.quiet_end):
-        await ctx.reprompt("onboarding.hour_quiet", start=f"{ctx.config.quiet_end:02d}.00",
-                           end=f"{ctx.config.quiet_start:02d}.00")
+        await say_quiet_hours(ctx)
         return
     ctx.remember(tip_hour=int(hour))
     await ctx.goto(FLOW, "summary")
@@ -300,7 +325,8 @@ async def ask_summary(ctx: Ctx) -> None:
         "onboarding.summary",
         name=ctx.data["name"],
         age=say_age(point, ctx.lang),
-        cadre=_cadre_name(cadre, ctx),
+        support=ctx.t("onboarding.summary_cadre", cadre=cadre.name) if cadre
+        else ctx.t("onboarding.summary_no_cadre"),
         hour=f"{int(str(ctx.data['tip_hour'])):02d}.00",
         language=ctx.t(f"language.{ctx.lang}"),
         options=labels(["save", "change"], ctx.lang, "onboarding.summary_choice"),
@@ -338,7 +364,7 @@ async def answer_change(ctx: Ctx, reply: str) -> None:
 
 async def _next(ctx: Ctx, name: str) -> None:
     """The next question, or back to the summary when she was correcting one answer."""
-    if ctx.data.get("editing") and name != "stage":
+    if ctx.data.get("editing"):  # (a new date goes stage -> date -> confirm, then here)
         await ctx.goto(FLOW, "summary")
     else:
         await ctx.goto(FLOW, name)
@@ -352,33 +378,10 @@ async def save(ctx: Ctx) -> None:
     today = ctx.local_now.date()
     cadre = await _cadre(ctx)
     point = point_for(stage, anchor, today)
-    mother = Mother(
-        name=str(data["name"]),
-        lang=ctx.lang,
-        tz=ctx.config.timezone,
-        tip_hour=int(str(data["tip_hour"])),
-        stage=stage,
-        due_date=anchor if stage == "pregnant" else None,
-        birth_date=anchor if stage == "postnatal" else None,
-        cadre_id=cadre.id if cadre else None,
-        posyandu_id=cadre.posyandu_id if cadre else None,
-        status="active",
-        tips_from_day=point.day,
-        unreachable=False,
-        failure_days=[],
-        created_at=ctx.now,
-        last_inbound_at=ctx.now,
-    )
-    ctx.session.add(mother)
-    await ctx.session.flush()
-    ctx.identity.mother_id = mother.id
+    mother = await _create_mother(ctx, name=str(data["name"]), stage=stage, anchor=anchor,
+                                  cadre=cadre, tip_hour=int(str(data["tip_hour"])),
+                                  status="active", tips_from_day=point.day)
     await plan_reminders(ctx.session, mother, ctx.now)
-    consent = await ctx.session.get(Consent, data.get("consent_id"))
-    if consent is not None:
-        consent.mother_id = mother.id
-    ctx.mother = mother
-    ctx.conversation.data = {}
-    ctx.idle()
     ctx.say("onboarding.saved")
     values: dict[str, Any] = {"name": mother.name, "child": ctx.t("common.child"),
               "cadre": _cadre_name(cadre, ctx)}
@@ -391,4 +394,59 @@ async def save(ctx: Ctx) -> None:
     if cadre is not None:
         note = ui_text("onboarding.cadre_new_mother", cadre.lang, name=mother.name,
                        age=say_age(point, cadre.lang))
-        await ctx.tell_staff(cadre, note, kind="alert")
+        row = await ctx.tell_staff(cadre, note, kind="alert")
+        if row is not None:  # a routine notice waits for her daytime, as case alerts do
+            row.not_before = daytime_from(ctx.now, ZoneInfo(ctx.config.timezone),
+                                          ctx.config.quiet_start, ctx.config.quiet_end)
+
+
+async def _create_mother(
+    ctx: Ctx, *, name: str, stage: str, anchor: date | None, cadre: Staff | None,
+    tip_hour: int, status: str, tips_from_day: int,
+) -> Mother:
+    """Her record from the answers so far, linked to her address and her consent."""
+    mother = Mother(
+        name=name,
+        lang=ctx.lang,
+        tz=ctx.config.timezone,
+        tip_hour=tip_hour,
+        stage=stage,
+        due_date=anchor if stage == "pregnant" else None,
+        birth_date=anchor if stage == "postnatal" else None,
+        cadre_id=cadre.id if cadre else None,
+        posyandu_id=cadre.posyandu_id if cadre else None,
+        status=status,
+        tips_from_day=tips_from_day,
+        unreachable=False,
+        failure_days=[],
+        created_at=ctx.now,
+        last_inbound_at=ctx.now,
+    )
+    ctx.session.add(mother)
+    await ctx.session.flush()
+    ctx.identity.mother_id = mother.id
+    consent = await ctx.session.get(Consent, ctx.data.get("consent_id"))
+    if consent is not None:
+        consent.mother_id = mother.id
+    ctx.mother = mother
+    ctx.conversation.data = {}
+    ctx.idle()
+    return mother
+
+
+def consented(ctx: Ctx) -> bool:
+    """She said yes to the consent question during this registration."""
+    return ctx.data.get("consent_id") is not None
+
+
+async def keep_after_loss(ctx: Ctx) -> Mother:
+    """She told of a loss while registering (after her yes): a record so her cadre can reach
+    her, marked as a loss from the start, so no tip, welcome or reminder is ever planned."""
+    data = ctx.data
+    anchor = date.fromisoformat(str(data["anchor"])) if data.get("anchor") else None
+    stage = "postnatal" if data.get("stage") == "postnatal" else "pregnant"
+    return await _create_mother(
+        ctx, name=str(data.get("name") or ctx.t("onboarding.unnamed")), stage=stage,
+        anchor=anchor, cadre=await _cadre(ctx),
+        tip_hour=int(str(data.get("tip_hour") or ctx.config.default_tip_hour)),
+        status="loss", tips_from_day=0)

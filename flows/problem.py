@@ -47,7 +47,11 @@ async def report(ctx: Ctx, text: str, result: TriageResult) -> None:
 
 
 async def free_text(ctx: Ctx, text: str, result: TriageResult) -> None:
-    """She wrote while no question was open: a problem, or a kind short answer."""
+    """She wrote while no question was open: a problem, the news of the birth, or a kind word."""
+    from flows.menu import birth_news  # noqa: PLC0415  (menu imports flows that import this)
+
+    if result.label == "none" and not result.urgent and await birth_news(ctx, text):
+        return
     if result.label != "none" or result.urgent:
         await report(ctx, text, result)
         return
@@ -76,7 +80,7 @@ async def after_stop(ctx: Ctx, text: str) -> None:
     """She opted out or lost her baby: safety still first; no tips, ever."""
     assert ctx.mother is not None
     result = classify(text)
-    if result.urgent:
+    if result.urgent or result.label == "loss":  # a loss told after STOP is still heard
         await report(ctx, text, result)
         return
     if ctx.mother.status == "loss":
@@ -134,4 +138,4 @@ async def answer_to_cadre(ctx: Ctx, text: str) -> None:
     if await cases.relay_from_mother(ctx, text):
         ctx.say("problem.relayed")
         return
-    await cases.open_case(ctx, label="question", urgent=False, text=text)
+    await cases.open_case(ctx, label="message", urgent=False, text=text)

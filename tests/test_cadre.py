@@ -72,7 +72,7 @@ async def test_more_words_about_an_open_problem_reach_the_cadre(
     assert passed["text"] == "Bunda Siti (#1): bu nanti sore sy di rumah ya, kiri jg mulai perih"
 
 
-async def test_menu_contact_my_cadre_sends_her_message_as_a_question(
+async def test_menu_contact_my_cadre_sends_her_message_as_a_message_for_her_cadre(
     runtime: Runtime, demo: Any, phone: Any
 ) -> None:
     ibu = await register_siti(phone)
@@ -81,7 +81,8 @@ async def test_menu_contact_my_cadre_sends_her_message_as_a_question(
     answer = await ibu.says("bu, posyandu bulan ini tanggal berapa?")
     assert "Bu Sari sudah kami kabari" in answer
     [alert] = to(ibu, SARI)
-    assert "pertanyaan" in alert["text"] and "posyandu bulan ini" in alert["text"]
+    assert "Pesan" in alert["text"] and "posyandu bulan ini" in alert["text"]
+    assert "Kasus baru" not in alert["text"]
 
 
 async def test_menu_problem_step_triages_her_words_and_unclear_ones_become_a_question(

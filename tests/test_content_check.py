@@ -130,16 +130,14 @@ def test_a_missing_locale_is_reported_with_its_line(root: Path) -> None:
     edit(
         root,
         GUIDANCE,
-        "    Thank you for your question, Bunda. We are passing it on to your cadre.\n",
+        "    Thank you for your question, Bunda.\n",
         "",
     )
     edit(
         root,
         GUIDANCE,
-        "guidance.question:\n  id: >-\n    Terima kasih atas pertanyaannya, Bunda. "
-        "Pertanyaan Bunda kami teruskan ke kader.\n  en: >-\n",
-        "guidance.question:\n  id: >-\n    Terima kasih atas pertanyaannya, Bunda. "
-        "Pertanyaan Bunda kami teruskan ke kader.\n",
+        "guidance.question:\n  id: >-\n    Terima kasih atas pertanyaannya, Bunda.\n  en: >-\n",
+        "guidance.question:\n  id: >-\n    Terima kasih atas pertanyaannya, Bunda.\n",
     )
     problem = only(check_content(root), "locale 'en' is missing")
     assert problem.path == GUIDANCE and problem.line > 1

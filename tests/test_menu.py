@@ -74,3 +74,31 @@ async def test_a_loss_reported_from_the_menu_stops_everything_and_tells_her_cadr
     assert any("berduka" in r["text"] for r in answer)
     assert any(r["to"] == "sim:kader-sari" for r in ibu.replies), "her cadre is told"
     assert (await the_mother(runtime)).status == "loss"
+
+
+async def test_a_tip_hour_in_the_quiet_hours_from_the_menu_says_when_we_send(
+    runtime: Runtime, demo: Any, phone: Any
+) -> None:
+    ibu = await pregnant(phone)
+    await ibu.says("MENU")
+    await ibu.says("6")
+    await ibu.says("2")  # tip hour
+    said = await ibu.says("23")
+    assert "tidak mengganggu istirahat" in said and "tulis jamnya saja" not in said
+    assert "jam 19.00" in await ibu.says("19")
+    assert (await the_mother(runtime)).tip_hour == 19
+
+
+async def test_a_message_for_her_cadre_is_a_message_and_names_who_really_gets_it(
+    runtime: Runtime, demo: Any, phone: Any
+) -> None:
+    ibu = phone("sim:ibu-tanpa-kader")
+    await register(ibu, "halo", "1", "1", "Wulan", "2", "10/11/2026", "1", "tidak tahu", "8", "1")
+    await ibu.says("MENU")
+    assert "bidan" in (await ibu.says("3")).lower()
+    said = await ibu.send("bu bidan, kapan jadwal posyandu bulan ini?")
+    mine = "\n".join(r["text"] for r in said)
+    assert "Bidan Rina" in mine and "ke kader" not in mine
+    [alert] = [r for r in ibu.replies if r["to"] == "sim:bidan-rina"]
+    assert "Kasus baru" not in alert["text"] and "pertanyaan" not in alert["text"]
+    assert "Pesan" in alert["text"] and "Wulan" in alert["text"]

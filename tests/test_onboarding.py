@@ -267,3 +267,122 @@ async def test_a_mother_registering_at_4_months_gets_the_welcome_series_then_her
                       if t.stage == "child" and 120 <= t.offset_days <= 127)
     assert expected and sorted(t.dedupe_key.rsplit(":", 1)[-1] for t in tips
                                if t.dedupe_key) == expected
+
+
+# --- re-prompts that are not misses, and the way to her own cadre ---------------------
+
+
+async def test_readable_but_impossible_dates_get_their_kind_word_and_are_not_misses(
+    runtime: Runtime, demo: Any, phone: Any
+) -> None:
+    ibu = phone("sim:ibu-10")
+    await register(ibu, "DAFTAR MAWAR1", "1", "1", "Rani", "2")
+    assert "belum lewat" in await ibu.says("12/12/2030")
+    assert "2 tahun" in await ibu.says("01/01/2020")
+    third = await ibu.says("12/12/2031")
+    assert "belum lewat" in third and "belum saling paham" not in third
+    assert "Betul?" in await ibu.says("10/11/2026")
+
+
+async def test_three_real_misses_name_her_own_cadre(
+    runtime: Runtime, demo: Any, phone: Any
+) -> None:
+    ibu = phone("sim:ibu-11")
+    await register(ibu, "DAFTAR MAWAR1", "1", "1", "Rani", "2")
+    assert "belum terbaca" in await ibu.says("kapan ya")
+    assert "belum terbaca" in await ibu.says("hmm")
+    stuck = await ibu.says("entahlah")
+    assert "belum saling paham" in stuck and "Bu Sari" in stuck
+
+
+async def test_a_due_date_more_than_42_weeks_away_is_asked_again_kindly(
+    runtime: Runtime, demo: Any, phone: Any
+) -> None:
+    ibu = phone("sim:ibu-12")
+    await register(ibu, "DAFTAR MAWAR1", "1", "1", "Sari", "1")
+    assert "lebih dari 42 minggu" in await ibu.says("12/12/2027")
+    assert "HPL Bunda 1 Februari 2027" in await ibu.says("01/02/2027")
+
+
+async def test_a_due_date_passed_more_than_two_weeks_ago_is_asked_again_kindly(
+    runtime: Runtime, demo: Any, phone: Any
+) -> None:
+    ibu = phone("sim:ibu-13")
+    await register(ibu, "DAFTAR MAWAR1", "1", "1", "Sari", "1")
+    said = await ibu.says("01/11/2026")
+    assert "sudah lewat lebih dari 2 minggu" in said
+    assert "Betul?" in await ibu.says("hamil 7 bulan")
+
+
+async def test_tidak_tahu_for_the_cadre_code_leaves_her_with_the_midwife_and_says_so(
+    runtime: Runtime, demo: Any, phone: Any
+) -> None:
+    ibu = phone("sim:ibu-14")
+    await register(ibu, "halo", "1", "1", "Wulan", "2", "10/11/2026")
+    assert "kode kader" in (await ibu.says("1")).lower()
+    answer = await ibu.says("tidak tahu")
+    assert "bidan puskesmas" in answer and "jam" in answer.lower()
+    summary = await ibu.says("8")
+    assert "didampingi bidan puskesmas" in summary and "kader bidan" not in summary
+    await ibu.says("1")
+    [wulan] = await mothers(runtime)
+    assert wulan.cadre_id is None
+
+
+async def test_ubah_sesuatu_at_the_summary_corrects_one_answer_and_comes_back(
+    runtime: Runtime, demo: Any, phone: Any
+) -> None:
+    ibu = phone("sim:ibu-15")
+    summary = await register(ibu, "DAFTAR MAWAR1", "1", "1", "Ani", "2", "10/11/2026", "1", "8")
+    assert "Ani" in summary
+    assert "Apa yang mau diubah" in await ibu.says("2")
+    assert "nama" in (await ibu.says("1")).lower()
+    again = await ibu.says("Ani Lestari")
+    assert "Ani Lestari" in again and "Simpan" in str(ibu.replies[-1]["choices"])
+    await ibu.says("2")
+    await ibu.says("hamil/lahir dan tanggalnya")
+    await ibu.says("2")
+    await ibu.says("12/11/2026")
+    assert "usia 2 minggu" in await ibu.says("1")  # back at the summary
+    await ibu.says("2")
+    await ibu.says("4")  # tip hour
+    assert "19.00" in await ibu.says("19")
+    await ibu.says("1")
+    [ani] = await mothers(runtime)
+    assert (ani.name, ani.birth_date, ani.tip_hour) == ("Ani Lestari", date(2026, 11, 12), 19)
+
+
+async def test_an_exact_date_is_echoed_without_sekitar_and_an_estimate_with_it(
+    runtime: Runtime, demo: Any, phone: Any
+) -> None:
+    ibu = phone("sim:ibu-16")
+    await register(ibu, "DAFTAR MAWAR1", "1", "1", "Ani", "2")
+    exact = await ibu.says("12 Oktober 2026")
+    assert "lahir 12 Oktober 2026" in exact and "sekitar" not in exact
+    await ibu.says("2")  # ubah
+    assert "sekitar" in await ibu.says("3 minggu yang lalu")
+
+
+async def test_the_new_mother_notice_to_her_cadre_waits_for_daytime(
+    runtime: Runtime, demo: Any, phone: Any
+) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    wib = ZoneInfo("Asia/Jakarta")
+    runtime.clock.set(datetime(2026, 11, 29, 2, 56, tzinfo=wib))  # type: ignore[attr-defined]
+    await registered(phone, "sim:ibu-17")
+    async with runtime.sessions() as session:
+        [notice] = (await session.scalars(select(Outbox).where(
+            Outbox.address == "sim:kader-sari", Outbox.text.contains("Ani")))).all()
+    assert notice.not_before.astimezone(wib) == datetime(2026, 11, 29, 6, 0, tzinfo=wib)
+
+
+async def test_a_danger_sign_at_the_birth_date_question_is_not_also_read_as_a_date(
+    runtime: Runtime, demo: Any, phone: Any
+) -> None:
+    ibu = phone("sim:ibu-18")
+    await register(ibu, "DAFTAR MAWAR1", "1", "1", "Dina", "2")
+    answer = await ibu.says("dedek kejang dari tadi")
+    assert "SEGERA" in answer and "Betul?" not in answer, "'tadi' is not her baby's birthday"
+    assert "Betul?" in await ibu.says("10/11/2026"), "the question is still open"

@@ -27,6 +27,7 @@ LABELS = {
     "mastitis": "Mastitis", "latch_pain": "Puting lecet/pelekatan",
     "engorgement": "Payudara bengkak",
     "low_milk": "ASI sedikit", "mood": "Suasana hati", "question": "Pertanyaan",
+    "message": "Pesan untuk kader",
 }
 
 
