@@ -212,3 +212,20 @@ def test_a_mother_answering_the_tip_hour_question_is_not_sent_to_the_facility(te
 def test_a_time_of_day_does_not_hide_a_danger_sign() -> None:
     assert classify("dedek dr jam 8 pagi blm pipis").urgent
     assert classify("sore aja jam 4 tadi dedek kejang").urgent
+
+
+@pytest.mark.parametrize("text", [
+    "baby was born yesterday", "our baby is born", "I gave birth yesterday",
+    "she was born healthy yesterday", "alhamdulillah bayi saya sudah lahir kemarin",
+    "dedek udah lahir td pagi", "baby arrived yesterday 3,2 kg",
+])
+def test_news_of_the_birth_is_neither_a_loss_nor_a_danger(text: str) -> None:
+    r = classify(text)
+    assert r.label == "none" and not r.urgent, (text, r)
+
+
+def test_a_birth_told_with_a_danger_or_a_loss_keeps_it() -> None:
+    assert classify("my baby was born still yesterday").label == "loss"
+    assert classify("pusing muter2 trs jatuh td, abis lahiran seminggu").urgent
+    assert classify("Gave birth at home yesterday, placenta came out but I'm still pouring "
+                    "blood and feel cold").urgent

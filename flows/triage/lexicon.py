@@ -216,6 +216,7 @@ RULES: tuple[tuple[str, str], ...] = (
         r"berpulang)\b",
     ),
     ("LOSS", r"\b(?:lost|losing|kehilangan) " + G2 + r"(?:bayi|anak|janin|pregnancy)\b"),
+    ("LOSS", r"\bborn (?:still|sleeping|dead|asleep|without a heartbeat)\b"),
     ("LOSS", r"\bdetak jantung " + G2 + r"tidak ada\b"),
     ("LOSS", r"\btidak ada detak jantung\b"),
     ("LOSS", r"\bjanin " + G2 + r"tidak berkembang\b"),
