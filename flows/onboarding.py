@@ -252,9 +252,11 @@ async def ask_confirm_date(ctx: Ctx) -> None:
     anchor = _anchor(ctx)
     point = point_for(str(ctx.data["stage"]), anchor, ctx.local_now.date())
     pregnant = ctx.data["stage"] == "pregnant"
-    key = "onboarding.confirm_due" if pregnant else "onboarding.confirm_birth"
-    if not ctx.data.get("estimate", True):
-        key += "_exact"  # she named the day: no "about"
+    exact = not ctx.data.get("estimate", True)  # she named the day: no "about"
+    if pregnant:
+        key = "onboarding.confirm_due_exact" if exact else "onboarding.confirm_due"
+    else:
+        key = "onboarding.confirm_birth_exact" if exact else "onboarding.confirm_birth"
     ctx.say(key, date=say_date(anchor, ctx.lang), age=say_age(point, ctx.lang),
             options=labels(["ok", "change"], ctx.lang, "onboarding.confirm_choice"))
 
