@@ -133,21 +133,22 @@ async def _take(ctx: Ctx, staff: Staff, case_id: int | None, *, prompt: bool = F
         return False
     case, mother = found
     if case.status == cases.RESOLVED:
-        ctx.say("cadre.already_resolved", case=case.id, name=mother.name)
+        ctx.say("cadre.already_resolved", case=case.id, name=cases.shown_name(mother, ctx.lang))
         return False
     if case.status == cases.TAKEN and case.assignee_id != staff.id:
         other = await ctx.session.get(Staff, case.assignee_id) if case.assignee_id else None
-        ctx.say("cadre.taken_by_other", case=case.id, name=mother.name,
+        ctx.say("cadre.taken_by_other", case=case.id, name=cases.shown_name(mother, ctx.lang),
                 staff=cases.title(other, ctx.lang) if other else "-")
         return False
     if not await cases.take(ctx, staff, case, mother):
         await ctx.session.refresh(case)
         other = await ctx.session.get(Staff, case.assignee_id) if case.assignee_id else None
-        ctx.say("cadre.taken_by_other", case=case.id, name=mother.name,
+        ctx.say("cadre.taken_by_other", case=case.id, name=cases.shown_name(mother, ctx.lang),
                 staff=cases.title(other, ctx.lang) if other else "-")
         return False
     ctx.remember(**{REPLY_CASE: case.id})
-    ctx.say("cadre.write_now" if prompt else "cadre.taken", case=case.id, name=mother.name)
+    ctx.say("cadre.write_now" if prompt else "cadre.taken", case=case.id,
+            name=cases.shown_name(mother, ctx.lang))
     return True
 
 
@@ -179,14 +180,14 @@ async def _resolve(ctx: Ctx, staff: Staff, case_id: int | None, outcome: str | N
         return
     case, mother = found
     if case.status == cases.RESOLVED:
-        ctx.say("cadre.already_resolved", case=case.id, name=mother.name)
+        ctx.say("cadre.already_resolved", case=case.id, name=cases.shown_name(mother, ctx.lang))
     elif case.assignee_id != staff.id and case.status == cases.TAKEN:
         other = await ctx.session.get(Staff, case.assignee_id) if case.assignee_id else None
-        ctx.say("cadre.taken_by_other", case=case.id, name=mother.name,
+        ctx.say("cadre.taken_by_other", case=case.id, name=cases.shown_name(mother, ctx.lang),
                 staff=cases.title(other, ctx.lang) if other else "-")
     else:
         await cases.resolve(ctx, staff, case, mother, outcome)
-        ctx.say("cadre.resolved", case=case.id, name=mother.name)
+        ctx.say("cadre.resolved", case=case.id, name=cases.shown_name(mother, ctx.lang))
     if ctx.data.get(REPLY_CASE) == case.id:
         ctx.forget(REPLY_CASE)
 
@@ -197,7 +198,7 @@ async def _handover(ctx: Ctx, staff: Staff, case_id: int | None) -> None:
         return
     case, mother = found
     if case.status == cases.RESOLVED:
-        ctx.say("cadre.already_resolved", case=case.id, name=mother.name)
+        ctx.say("cadre.already_resolved", case=case.id, name=cases.shown_name(mother, ctx.lang))
         return
     target = await cases.hand_over(ctx, staff, case, mother)
     if target is None:
@@ -205,7 +206,7 @@ async def _handover(ctx: Ctx, staff: Staff, case_id: int | None) -> None:
         return
     if ctx.data.get(REPLY_CASE) == case.id:
         ctx.forget(REPLY_CASE)
-    ctx.say("cadre.handed_over", case=case.id, name=mother.name,
+    ctx.say("cadre.handed_over", case=case.id, name=cases.shown_name(mother, ctx.lang),
             staff=cases.title(target, ctx.lang))
 
 
@@ -218,7 +219,8 @@ async def _list_cases(ctx: Ctx, staff: Staff) -> None:
     for case, mother in found:
         state = "taken" if case.status == cases.TAKEN else "waiting"
         lines.append(ctx.t(f"cadre.case_line_{state}", case=case.id,
-                           label=cases.label_name(case.label, ctx.lang), name=mother.name,
+                           label=cases.label_name(case.label, ctx.lang),
+                           name=cases.shown_name(mother, ctx.lang),
                            urgent="🚨 " if case.urgent else ""))
     ctx.say("cadre.cases", lines="\n".join(lines))
 

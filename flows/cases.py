@@ -17,13 +17,23 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, or_, select, update
+from sqlalchemy import exists, inspect, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Case, CaseEvent, Conversation, Identity, Mother, Outbox, Reminder, Staff
+from db.models import (
+    Case,
+    CaseEvent,
+    Consent,
+    Conversation,
+    Identity,
+    Mother,
+    Outbox,
+    Reminder,
+    Staff,
+)
 from flows.context import IDLE, Ctx
 from flows.describe import say_age
 from flows.journey import journey_point
@@ -40,6 +50,10 @@ FLOW = "case"
 URGENT_LABELS = ("danger_baby", "danger_mother")
 LEVEL_CADRE, LEVEL_BACKUP, LEVEL_HEALTH_WORKER = 0, 1, 2
 OPEN, TAKEN, RESOLVED = "open", "taken", "resolved"
+# a mother who consented and wrote a danger sign before finishing registration: her
+# record exists so that her case, its alerts and the relay have someone to hang off;
+# the planner, reminders and reports only ever read `active` mothers
+REGISTERING = "registering"
 UNRESOLVED = (OPEN, TAKEN)
 FOLLOWUP_KIND = "case_followup"
 FOLLOWUP_AFTER = timedelta(days=1)
@@ -47,6 +61,7 @@ MAX_QUOTE = 600  # characters of her message quoted in an alert
 BATCH = 200
 # events that make a staff member one of the people a case was given to
 _INVOLVED = ("alerted", "escalated", "taken", "handed_over")
+_FOOTNOTES = ("cadre.registering_note",)
 _TITLE = re.compile(r"^(bu|ibu|bidan|bd\.?|pak|kak|dr\.?|mbak|ners)\s", re.IGNORECASE)
 
 
@@ -96,6 +111,61 @@ def _age(mother: Mother, now: datetime, lang: str) -> str:
     except AssertionError:  # no date known
         return "-"
     return say_age(point, lang)
+
+
+def shown_name(mother: Mother, lang: str) -> str:
+    """Her name as staff read it (a mother still registering may not have given one)."""
+    return mother.name or ui_text("cases.no_name_yet", lang)
+
+
+async def registering_record(session: AsyncSession, identity: Identity) -> Mother | None:
+    """The record made for her mid-registration, when there is one."""
+    if identity.mother_id is None:
+        return None
+    found = await session.get(Mother, identity.mother_id)
+    return found if found is not None and found.status == REGISTERING else None
+
+
+async def early_record(ctx: Ctx) -> Mother:
+    """Her record from what she has told so far (she consented, registration is not done).
+
+    Created once; the final save of registration fills it in (`complete_record`).
+    """
+    found = await registering_record(ctx.session, ctx.identity)
+    data = ctx.data
+    stage = "postnatal" if data.get("stage") == "postnatal" else "pregnant"
+    anchor = date.fromisoformat(str(data["anchor"])) if data.get("anchor") else None
+    cadre_id = data.get("cadre_id")
+    cadre = await ctx.session.get(Staff, int(str(cadre_id))) if cadre_id else None
+    mother = found or Mother(status=REGISTERING, tip_hour=ctx.config.default_tip_hour,
+                             tips_from_day=-1000, unreachable=False, failure_days=[],
+                             created_at=ctx.now)
+    mother.name = str(data.get("name") or "")
+    mother.lang, mother.tz, mother.stage = ctx.lang, ctx.config.timezone, stage
+    mother.due_date = anchor if stage == "pregnant" else None
+    mother.birth_date = anchor if stage == "postnatal" else None
+    mother.cadre_id = cadre.id if cadre else None
+    mother.posyandu_id = cadre.posyandu_id if cadre else None
+    mother.last_inbound_at = ctx.now
+    if found is None:
+        ctx.session.add(mother)
+        await ctx.session.flush()
+        ctx.identity.mother_id = mother.id
+        consent = await ctx.session.get(Consent, data.get("consent_id"))
+        if consent is not None:
+            consent.mother_id = mother.id
+    return mother
+
+
+async def complete_record(ctx: Ctx, mother: Mother) -> Mother:
+    """At the end of registration: the record made early (if any) takes her answers."""
+    early = await registering_record(ctx.session, ctx.identity)
+    if early is None:
+        return mother
+    for column in inspect(Mother).column_attrs:
+        if column.key not in ("id", "created_at"):
+            setattr(early, column.key, getattr(mother, column.key))
+    return early
 
 
 async def cadre_of(session: AsyncSession, mother: Mother) -> Staff | None:
@@ -192,7 +262,7 @@ def alert_options(case: Case, mother: Mother, staff: Staff) -> list[tuple[str, s
     handover = "cadre.option.handover" if not staff.is_health_worker else "cadre.option.pass_on"
     return [
         (f"take:{case.id}", ui_text("cadre.option.take", lang)),
-        (f"reply:{case.id}", ui_text("cadre.option.reply", lang, name=mother.name)),
+        (f"reply:{case.id}", ui_text("cadre.option.reply", lang, name=shown_name(mother, lang))),
         (f"handover:{case.id}", ui_text(handover, lang)),
     ]
 
@@ -204,11 +274,14 @@ def alert_text(case: Case, mother: Mother, staff: Staff, now: datetime, config: 
     lang = staff.lang
     quote = case.text if len(case.text) <= MAX_QUOTE else case.text[: MAX_QUOTE - 1] + "…"
     key = "cadre.alert_urgent" if case.urgent else "cadre.alert"
-    body = ui_text(key, lang, case=case.id, label=label_name(case.label, lang), name=mother.name,
+    body = ui_text(key, lang, case=case.id, label=label_name(case.label, lang),
+                   name=shown_name(mother, lang),
                    age=_age(mother, now, lang), message=quote,
                    puskesmas=config.puskesmas_name, emergency=config.emergency_name)
     if note_key is not None:
-        body = ui_text(note_key, lang, **(note_values or {})) + "\n" + body
+        note = ui_text(note_key, lang, **(note_values or {}))
+        # what a step back says comes first; how to reach a mother still registering, last
+        body = body + "\n" + note if note_key in _FOOTNOTES else note + "\n" + body
     return body
 
 
@@ -281,11 +354,16 @@ def say_when(deadline: datetime, now: datetime, zone: ZoneInfo, lang: str) -> st
 
 
 async def open_case(
-    ctx: Ctx, *, label: str, urgent: bool, text: str, self_harm: bool = False
+    ctx: Ctx, *, label: str, urgent: bool, text: str, self_harm: bool = False,
+    mother: Mother | None = None,
 ) -> Case:
-    """Open a case: her first answer, who contacts her and when, the alerts, the deadline."""
-    assert ctx.mother is not None
-    mother, now, config = ctx.mother, ctx.now, ctx.config
+    """Open a case: her first answer, who contacts her and when, the alerts, the deadline.
+
+    `mother` is her record made mid-registration (`early_record`); else `ctx.mother`.
+    """
+    mother = mother or ctx.mother
+    assert mother is not None
+    now, config = ctx.now, ctx.config
     urgent = urgent or label in URGENT_LABELS
     existing = None if urgent else await _unresolved_same_label(ctx.session, mother, label)
     if existing is not None:
@@ -293,7 +371,7 @@ async def open_case(
         return existing
     point_day: int | None = None
     if mother.stage == "postnatal" and mother.birth_date is not None:
-        point_day = (ctx.local_now.date() - mother.birth_date).days
+        point_day = (now.astimezone(ZoneInfo(mother.tz)).date() - mother.birth_date).days
     case = Case(mother_id=mother.id, label=label, urgent=urgent, text=text,
                 child_age_days=point_day, status=OPEN, level=LEVEL_CADRE, opened_at=now)
     ctx.session.add(case)
@@ -311,8 +389,11 @@ async def open_case(
         alerted.append(workers[0])
     elif urgent and workers:
         alerted.append(workers[0])  # the health worker hears of an urgent case at once
+    registering = mother.status == REGISTERING
     for staff in alerted:
-        await alert(ctx.session, staff, case, mother, now, config, ctx=ctx)
+        await alert(ctx.session, staff, case, mother, now, config, ctx=ctx,
+                    note_key="cadre.registering_note" if registering else None,
+                    note_values={"case": case.id})
     case.deadline_at = deadline_for(urgent, now, config) if case.assignee_id else None
     answer = guidance(label, ctx.lang, config, self_harm)
     ctx.say_text(answer + "\n\n" + who_and_when(ctx, case, alerted))
@@ -357,7 +438,8 @@ async def add_to_case(ctx: Ctx, case: Case, text: str) -> None:
     staff = await ctx.session.get(Staff, case.assignee_id) if case.assignee_id else None
     if staff is not None:
         row = await ctx.tell_staff(staff, ui_text("cadre.from_mother", staff.lang,
-                                                  name=ctx.mother.name, case=case.id, message=text),
+                                                  name=shown_name(ctx.mother, staff.lang),
+                                                  case=case.id, message=text),
                                    kind="relay", case_id=case.id)
         if row is not None:
             row.not_before = alert_time(case.urgent, ctx.now, ctx.config)
@@ -385,7 +467,8 @@ async def relay_from_mother(ctx: Ctx, text: str) -> bool:
         return False
     row = await ctx.tell_staff(
         staff,
-        ui_text("cadre.from_mother", staff.lang, name=ctx.mother.name, case=case.id, message=text),
+        ui_text("cadre.from_mother", staff.lang, name=shown_name(ctx.mother, staff.lang),
+                case=case.id, message=text),
         kind="relay", case_id=case.id,
     )
     if row is None:
@@ -408,7 +491,7 @@ async def pass_on_media(ctx: Ctx) -> bool:
     media = ctx.inbound.media or "file"
     kind_key = f"cases.media.{media}" if has(f"cases.media.{media}") else "cases.media.file"
     row = await ctx.tell_staff(staff, ui_text("cadre.mother_sent_media", staff.lang,
-                                              name=ctx.mother.name, case=case.id,
+                                              name=shown_name(ctx.mother, staff.lang), case=case.id,
                                               media=ui_text(kind_key, staff.lang)),
                                kind="relay", case_id=case.id)
     if row is not None:
@@ -441,7 +524,8 @@ async def take(ctx: Ctx, staff: Staff, case: Case, mother: Mother) -> bool:
         other = await ctx.session.get(Staff, other_id) if other_id != staff.id else None
         if other is not None:
             await ctx.tell_staff(other, ui_text("cadre.taken_by_other", other.lang, case=case.id,
-                                                name=mother.name, staff=title(staff, other.lang)),
+                                                name=shown_name(mother, other.lang),
+                                                staff=title(staff, other.lang)),
                                  kind="reply", case_id=case.id)
     return True
 

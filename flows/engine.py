@@ -52,6 +52,8 @@ async def _handle_once(
 ) -> HandleResult:
     async with sessions() as session, session.begin():
         identity, conversation, mother, staff = await _load(session, inbound)
+        if mother is not None and mother.status == cases.REGISTERING:
+            mother = None  # a record made mid-registration: she is still registering
         inbound_id = await _record(session, inbound, identity, mother)
         if inbound_id is None:
             return await _earlier_replies(session, inbound)
@@ -172,6 +174,7 @@ async def _not_registered(ctx: Ctx, text: str) -> None:
     result = classify(text)
     if result.urgent:
         await problem.urgent_unregistered(ctx, result)
+        return
     registering = _REGISTER.match(text)
     if _in_a_step(ctx) and not registering:
         found = step_registry.get(ctx.conversation.flow, ctx.conversation.step)

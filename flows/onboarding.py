@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from db.models import Consent, Mother, Staff
+from flows.cases import complete_record
 from flows.choices import labels, match_choice
 from flows.context import Ctx
 from flows.dates import parse_child_age, parse_date, parse_hour, parse_pregnancy_age
@@ -367,6 +368,7 @@ async def save(ctx: Ctx) -> None:
         created_at=ctx.now,
         last_inbound_at=ctx.now,
     )
+    mother = await complete_record(ctx, mother)  # the record a danger sign made early, if any
     ctx.session.add(mother)
     await ctx.session.flush()
     ctx.identity.mother_id = mother.id
