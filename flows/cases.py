@@ -34,6 +34,7 @@ from db.models import (
     Reminder,
     Staff,
 )
+from flows import places
 from flows.context import IDLE, Ctx
 from flows.describe import say_age
 from flows.journey import journey_point
@@ -277,7 +278,8 @@ def alert_text(case: Case, mother: Mother, staff: Staff, now: datetime, config: 
     body = ui_text(key, lang, case=case.id, label=label_name(case.label, lang),
                    name=shown_name(mother, lang),
                    age=_age(mother, now, lang), message=quote,
-                   puskesmas=config.puskesmas_name, emergency=config.emergency_name)
+                   puskesmas=places.puskesmas(config, lang),
+                   emergency=places.emergency(config, lang))
     if note_key is not None:
         note = ui_text(note_key, lang, **(note_values or {}))
         # what a step back says comes first; how to reach a mother still registering, last
@@ -332,9 +334,8 @@ def guidance(label: str, lang: str, config: FlowConfig, self_harm: bool = False)
         key = "guidance.danger_mother_selfharm"
     if not has(key):
         key = "guidance.question" if has("guidance.question") else "cases.guidance_fallback"
-    return ui_text(key, lang, puskesmas=config.puskesmas_name,
-                   puskesmas_phone=config.puskesmas_phone or "-",
-                   emergency=config.emergency_name, emergency_phone=config.emergency_phone or "119")
+    return ui_text(key, lang, puskesmas=places.puskesmas(config, lang),
+                   emergency=places.emergency(config, lang))
 
 
 def say_when(deadline: datetime, now: datetime, zone: ZoneInfo, lang: str) -> str:
@@ -404,8 +405,7 @@ def who_and_when(ctx: Ctx, case: Case, alerted: Sequence[Staff]) -> str:
     """The sentence that tells her who will contact her, and by when."""
     lang = ctx.lang
     if not alerted:
-        return ctx.t("cases.who_nobody", puskesmas=ctx.config.puskesmas_name,
-                     phone=ctx.config.puskesmas_phone or "-")
+        return ctx.t("cases.who_nobody", puskesmas=places.puskesmas(ctx.config, lang))
     names = [title(s, lang) for s in alerted]
     if case.urgent:
         if len(names) == 1:

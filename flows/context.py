@@ -15,7 +15,7 @@ from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Conversation, Identity, Mother, Outbox, Staff
-from flows import steps
+from flows import places, steps
 from flows.outbox import enqueue, numbered, preferred_identity
 from flows.types import Choice, FlowConfig, Inbound
 from messages.texts import text as ui_text
@@ -184,7 +184,7 @@ class Ctx:
         if self.conversation.misses >= MAX_MISSES:
             self.conversation.misses = 0
             self.say("common.stuck", puskesmas=self.config.puskesmas_name,
-                     phone=self.config.puskesmas_phone or "-")
+                     phone=places.call_phone(self.config, self.lang))
             if self.mother is not None:
                 from flows.menu import show_menu  # noqa: PLC0415  (menu imports context)
 
