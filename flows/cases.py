@@ -41,7 +41,7 @@ from flows.journey import journey_point
 from flows.outbox import enqueue, numbered, preferred_identity
 from flows.quiet import add_daytime_minutes, daytime_from
 from flows.steps import step
-from flows.types import FlowConfig
+from flows.types import Choice, FlowConfig
 from messages.texts import has
 from messages.texts import text as ui_text
 
@@ -62,6 +62,7 @@ MAX_QUOTE = 600  # characters of her message quoted in an alert
 BATCH = 200
 # events that make a staff member one of the people a case was given to
 _INVOLVED = ("alerted", "escalated", "taken", "handed_over")
+PASSED_ON = "passed_on"  # the one who handed a case over: she may no longer act on it
 _FOOTNOTES = ("cadre.registering_note",)
 _TITLE = re.compile(r"^(bu|ibu|bidan|bd\.?|pak|kak|dr\.?|mbak|ners)\s", re.IGNORECASE)
 
@@ -219,17 +220,27 @@ async def involved_ids(session: AsyncSession, case_id: int) -> list[int]:
 
 
 async def may_act(session: AsyncSession, staff: Staff, case: Case) -> bool:
-    """A staff member acts only on cases given to her (assigned or alerted)."""
+    """Only whoever holds a case now, and whoever it climbed to, acts on it.
+
+    Someone who handed it over (SERAHKAN) is out of it from then on, unless it comes
+    back to her (a reopened case alerts her cadre again).
+    """
     if case.assignee_id == staff.id:
         return True
-    found = await session.scalar(
-        select(
-            exists().where(
-                CaseEvent.case_id == case.id, CaseEvent.staff_id == staff.id,
-                CaseEvent.kind.in_(_INVOLVED),
-            )
-        )
+    latest = await session.scalar(
+        select(CaseEvent.kind)
+        .where(CaseEvent.case_id == case.id, CaseEvent.staff_id == staff.id,
+               CaseEvent.kind.in_((*_INVOLVED, PASSED_ON)))
+        .order_by(CaseEvent.id.desc()).limit(1)
     )
+    return latest is not None and latest != PASSED_ON
+
+
+async def passed_on_by(session: AsyncSession, staff: Staff, case: Case) -> bool:
+    """She handed this case over herself (so she is told kindly, not `not found`)."""
+    found = await session.scalar(select(exists().where(
+        CaseEvent.case_id == case.id, CaseEvent.staff_id == staff.id,
+        CaseEvent.kind == PASSED_ON)))
     return bool(found)
 
 
@@ -257,15 +268,31 @@ async def conversation_of(
     return found
 
 
+# what an alert offers, and the command each choice is (the cadre parser reads these)
+ALERT_ACTIONS = ("take", "reply", "resolve", "handover")
+COMMAND_WORDS = {"take": "AMBIL", "reply": "BALAS", "resolve": "SELESAI", "handover": "SERAHKAN"}
+# channels whose choices are buttons carrying their key: there a choice names its case
+BUTTON_CHANNELS = ("telegram",)
+
+
 def alert_options(case: Case, mother: Mother, staff: Staff) -> list[tuple[str, str]]:
-    """The choices under an alert: take it, reply to her, hand it over."""
+    """The choices under an alert: take it, reply to her, resolve it, hand it over."""
     lang = staff.lang
     handover = "cadre.option.handover" if not staff.is_health_worker else "cadre.option.pass_on"
     return [
-        (f"take:{case.id}", ui_text("cadre.option.take", lang)),
-        (f"reply:{case.id}", ui_text("cadre.option.reply", lang, name=shown_name(mother, lang))),
-        (f"handover:{case.id}", ui_text(handover, lang)),
+        ("take", ui_text("cadre.option.take", lang)),
+        ("reply", ui_text("cadre.option.reply", lang, name=shown_name(mother, lang))),
+        ("resolve", ui_text("cadre.option.resolve", lang)),
+        ("handover", ui_text(handover, lang)),
     ]
+
+
+def alert_choices(case: Case, options: Sequence[tuple[str, str]], channel: str) -> list[Choice]:
+    """On a button channel each choice is its command (`AMBIL 12`), so a press of an old
+    alert's button acts on that alert's case; elsewhere the numbers she types."""
+    if channel not in BUTTON_CHANNELS:
+        return numbered([label for _, label in options])
+    return [Choice(f"{COMMAND_WORDS[action]} {case.id}", label) for action, label in options]
 
 
 def alert_text(case: Case, mother: Mother, staff: Staff, now: datetime, config: FlowConfig,
@@ -292,9 +319,10 @@ async def alert(
     config: FlowConfig, *, ctx: Ctx | None = None, kind: str = "alerted",
     note_key: str | None = None, note_values: dict[str, object] | None = None,
 ) -> Outbox | None:
-    """Alert one staff member about a case on her own channel, with numbered choices.
+    """Alert one staff member about a case on her own channel, with its choices.
 
-    The choices are remembered in her conversation so that her `1` takes this case.
+    The choices are remembered in her conversation, without a case: a typed `1` takes the
+    one case waiting for her, or she is asked which (flows/cadre.py); a button names it.
     """
     identity = await preferred_identity(session, staff=staff)
     if identity is None:
@@ -305,15 +333,12 @@ async def alert(
     body = alert_text(case, mother, staff, now, config, note_key=note_key,
                       note_values=note_values)
     when = alert_time(case.urgent, now, config)
+    row = enqueue(session, channel=identity.channel, address=identity.address, text=body,
+                  now=now, choices=alert_choices(case, options, identity.channel), kind="alert",
+                  staff_id=staff.id, case_id=case.id, not_before=when,
+                  in_reply_to=ctx.inbound_id if ctx is not None else None)
     if ctx is not None:
-        row = await ctx.tell_staff(staff, body, kind="alert", case_id=case.id,
-                                   options=[label for _, label in options])
-        assert row is not None
-        row.not_before = when
-    else:
-        row = enqueue(session, channel=identity.channel, address=identity.address, text=body,
-                      now=now, choices=numbered([label for _, label in options]), kind="alert",
-                      staff_id=staff.id, case_id=case.id, not_before=when)
+        ctx.sent.append(row)
     conversation = (
         ctx.conversation if ctx is not None and ctx.identity.id == identity.id
         else await conversation_of(session, identity, now)
@@ -563,6 +588,7 @@ async def hand_over(ctx: Ctx, staff: Staff, case: Case, mother: Mother) -> Staff
     case.status, case.assignee_id, case.level = OPEN, target.id, LEVEL_HEALTH_WORKER
     case.taken_at = None
     case.deadline_at = deadline_for(case.urgent, ctx.now, ctx.config)
+    event(ctx.session, case, PASSED_ON, ctx.now, staff)
     event(ctx.session, case, "handed_over", ctx.now, target, note=f"from staff {staff.id}")
     await alert(ctx.session, target, case, mother, ctx.now, ctx.config, ctx=ctx, kind="alerted",
                 note_key="cadre.handed_over_note",
@@ -792,4 +818,5 @@ async def cases_of(session: AsyncSession, staff: Staff) -> list[tuple[Case, Moth
         .order_by(Case.urgent.desc(), Case.opened_at)
         .limit(30)
     )
-    return [(case, mother) for case, mother in (await session.execute(query)).unique().all()]
+    found = (await session.execute(query)).unique().all()
+    return [(case, mother) for case, mother in found if await may_act(session, staff, case)]
