@@ -70,19 +70,29 @@ _TITLE = re.compile(r"^(bu|ibu|bidan|bd\.?|pak|kak|dr\.?|mbak|ners)\s", re.IGNOR
 # --- time ----------------------------------------------------------------------------
 
 
-def deadline_for(urgent: bool, now: datetime, config: FlowConfig) -> datetime:
-    """When a case given to someone now must have been taken."""
+def zone_of(staff: Staff | None, mother: Mother, config: FlowConfig) -> ZoneInfo:
+    """Whose night counts for a case's alerts and daytime deadlines: the person alerted.
+
+    A staff member's own zone when her record holds one; else the mother's, whose
+    posyandu her cadre serves (a WITA mother has a WITA cadre); else the puskesmas's.
+    """
+    own = getattr(staff, "tz", None) if staff is not None else None
+    return ZoneInfo(str(own or mother.tz or config.timezone))
+
+
+def deadline_for(urgent: bool, now: datetime, config: FlowConfig, zone: ZoneInfo) -> datetime:
+    """When a case given to someone now must have been taken (daytime on her clock)."""
     if urgent:
         return now + timedelta(minutes=config.sla_urgent_minutes)
-    return add_daytime_minutes(now, config.sla_normal_minutes, ZoneInfo(config.timezone),
+    return add_daytime_minutes(now, config.sla_normal_minutes, zone,
                                config.quiet_start, config.quiet_end)
 
 
-def alert_time(urgent: bool, now: datetime, config: FlowConfig) -> datetime:
-    """When an alert may reach a staff member: at once if urgent, else in daytime."""
+def alert_time(urgent: bool, now: datetime, config: FlowConfig, zone: ZoneInfo) -> datetime:
+    """When an alert may reach a staff member: at once if urgent, else in her daytime."""
     if urgent:
         return now
-    return daytime_from(now, ZoneInfo(config.timezone), config.quiet_start, config.quiet_end)
+    return daytime_from(now, zone, config.quiet_start, config.quiet_end)
 
 
 # --- people --------------------------------------------------------------------------
@@ -332,7 +342,7 @@ async def alert(
     options = alert_options(case, mother, staff)
     body = alert_text(case, mother, staff, now, config, note_key=note_key,
                       note_values=note_values)
-    when = alert_time(case.urgent, now, config)
+    when = alert_time(case.urgent, now, config, zone_of(staff, mother, config))
     row = enqueue(session, channel=identity.channel, address=identity.address, text=body,
                   now=now, choices=alert_choices(case, options, identity.channel), kind="alert",
                   staff_id=staff.id, case_id=case.id, not_before=when,
@@ -420,7 +430,9 @@ async def open_case(
         await alert(ctx.session, staff, case, mother, now, config, ctx=ctx,
                     note_key="cadre.registering_note" if registering else None,
                     note_values={"case": case.id})
-    case.deadline_at = deadline_for(urgent, now, config) if case.assignee_id else None
+    holder = alerted[0] if alerted else None
+    case.deadline_at = (deadline_for(urgent, now, config, zone_of(holder, mother, config))
+                        if case.assignee_id else None)
     answer = guidance(label, ctx.lang, config, self_harm)
     ctx.say_text(answer + "\n\n" + who_and_when(ctx, case, alerted))
     return case
@@ -440,7 +452,9 @@ def who_and_when(ctx: Ctx, case: Case, alerted: Sequence[Staff]) -> str:
     when = say_when(case.deadline_at, ctx.now, ctx.zone, lang)
     if case.label == "loss":
         return ctx.t("cases.who_loss", staff=names[0])
-    if alert_time(False, ctx.now, ctx.config) > ctx.now:
+    mother = ctx.mother
+    zone = zone_of(alerted[0], mother, ctx.config) if mother is not None else ctx.zone
+    if alert_time(False, ctx.now, ctx.config, zone) > ctx.now:
         return ctx.t("cases.who_morning", staff=names[0], when=when)
     return ctx.t("cases.who_when", staff=names[0], when=when)
 
@@ -467,7 +481,8 @@ async def add_to_case(ctx: Ctx, case: Case, text: str) -> None:
                                                   case=case.id, message=text),
                                    kind="relay", case_id=case.id)
         if row is not None:
-            row.not_before = alert_time(case.urgent, ctx.now, ctx.config)
+            row.not_before = alert_time(case.urgent, ctx.now, ctx.config,
+                                    zone_of(staff, ctx.mother, ctx.config))
         event(ctx.session, case, "added", ctx.now, staff)
         ctx.say("cases.added", staff=title(staff, ctx.lang))
     else:
@@ -498,7 +513,8 @@ async def relay_from_mother(ctx: Ctx, text: str) -> bool:
     )
     if row is None:
         return False
-    row.not_before = alert_time(case.urgent, ctx.now, ctx.config)  # no pings at night
+    row.not_before = alert_time(case.urgent, ctx.now, ctx.config,
+                                    zone_of(staff, ctx.mother, ctx.config))  # no pings at night
     event(ctx.session, case, "relayed_to_staff", ctx.now, staff)
     return True
 
@@ -520,7 +536,8 @@ async def pass_on_media(ctx: Ctx) -> bool:
                                               media=ui_text(kind_key, staff.lang)),
                                kind="relay", case_id=case.id)
     if row is not None:
-        row.not_before = alert_time(case.urgent, ctx.now, ctx.config)
+        row.not_before = alert_time(case.urgent, ctx.now, ctx.config,
+                                    zone_of(staff, ctx.mother, ctx.config))
     event(ctx.session, case, "media", ctx.now, staff, note=media)
     return True
 
@@ -587,7 +604,8 @@ async def hand_over(ctx: Ctx, staff: Staff, case: Case, mother: Mother) -> Staff
     target = workers[0]
     case.status, case.assignee_id, case.level = OPEN, target.id, LEVEL_HEALTH_WORKER
     case.taken_at = None
-    case.deadline_at = deadline_for(case.urgent, ctx.now, ctx.config)
+    case.deadline_at = deadline_for(case.urgent, ctx.now, ctx.config,
+                                    zone_of(target, mother, ctx.config))
     event(ctx.session, case, PASSED_ON, ctx.now, staff)
     event(ctx.session, case, "handed_over", ctx.now, target, note=f"from staff {staff.id}")
     await alert(ctx.session, target, case, mother, ctx.now, ctx.config, ctx=ctx, kind="alerted",
@@ -644,7 +662,8 @@ async def escalate_overdue(session: AsyncSession, now: datetime, config: FlowCon
             continue
         previous = await session.get(Staff, case.assignee_id) if case.assignee_id else None
         target, level = await _next_in_chain(session, case, mother)
-        deadline = deadline_for(case.urgent, now, config) if target is not None else None
+        deadline = (deadline_for(case.urgent, now, config, zone_of(target, mother, config))
+                    if target is not None else None)
         claimed = await session.execute(
             update(Case)
             .where(Case.id == case_id, Case.status == OPEN, Case.deadline_at == old_deadline)
@@ -792,7 +811,9 @@ async def reopen(ctx: Ctx, case: Case) -> None:
         if workers:
             case.assignee_id, case.level = workers[0].id, LEVEL_HEALTH_WORKER
             alerted.append(workers[0])
-    case.deadline_at = deadline_for(case.urgent, ctx.now, ctx.config) if alerted else None
+    case.deadline_at = (deadline_for(case.urgent, ctx.now, ctx.config,
+                                     zone_of(alerted[0], mother, ctx.config))
+                        if alerted else None)
     event(ctx.session, case, "reopened", ctx.now)
     for staff in alerted:
         await alert(ctx.session, staff, case, mother, ctx.now, ctx.config, ctx=ctx,

@@ -101,3 +101,26 @@ async def test_after_handing_over_a_cadre_can_no_longer_take_or_resolve_the_case
     assert "Anda tangani" in await rina.says(f"AMBIL {case.id}")
     [case] = await the_cases(runtime)
     assert case.status == "taken"
+
+
+async def test_quiet_hours_and_daytime_deadlines_follow_a_wita_mother_and_her_cadre(
+    runtime: Runtime, demo: Any, phone: Any, clock: Any
+) -> None:
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from sqlalchemy import update
+
+    from db.models import Mother
+
+    wita = ZoneInfo("Asia/Makassar")
+    ibu = await register_siti(phone)
+    async with runtime.sessions() as session, session.begin():
+        await session.execute(update(Mother).values(tz="Asia/Makassar"))
+    clock.set(datetime(2026, 11, 28, 21, 30, tzinfo=wita))  # 20:30 in Jakarta: still day there
+    answer = await ibu.says("asi sy sedikit bgt, si kecil nangis terus")
+    assert "pagi" in answer and "besok sebelum jam 08.00" in answer, "her own clock"
+    [alert] = to(ibu, SARI)
+    assert alert["at"] == datetime(2026, 11, 29, 6, 0, tzinfo=wita).astimezone(UTC).isoformat()
+    [case] = await the_cases(runtime)
+    assert case.deadline_at == datetime(2026, 11, 29, 8, 0, tzinfo=wita).astimezone(UTC)
