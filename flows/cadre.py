@@ -2,12 +2,16 @@
 
 Commands (Indonesian first, English aliases): KASUS (my open cases), AMBIL 12
 (take), BALAS 12 <pesan> (reply), SELESAI [12] [hasil] (resolve), SERAHKAN 12
-(hand over to the health worker), IBU (my mothers), BANTUAN. The numbers under an
-alert work too (1 take, 2 reply, 3 hand over). Once she has taken a case she is in
-reply mode: her plain messages are relayed to that mother until she types SELESAI.
+(hand over to the health worker), IBU (my mothers), BANTUAN. The choices under an
+alert work too: on Telegram each button is its command (`AMBIL 12`), so an old alert's
+button acts on its own case; a typed number (1 take, 2 reply, 3 resolve, 4 hand over)
+acts on the one case waiting for her, and with several she is asked which. Once she
+has taken a case she is in reply mode: her plain messages are relayed to that mother
+until she types SELESAI.
 
-She acts only on cases given to her; a case she may not see is "not found", the
-same answer as a case that does not exist.
+She acts only on cases she holds now or that climbed to her (not once she handed one
+over: then she is told who has it); a case she may not see is "not found", the same
+answer as a case that does not exist.
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ from flows.context import Ctx
 log = logging.getLogger(__name__)
 
 REPLY_CASE = "reply_case"
+# a choice under an alert, as the command it stands for
+_ACTIONS = {"take": "take", "reply": "reply_mode", "resolve": "resolve", "handover": "handover"}
 MAX_MOTHERS = 50
 
 _N = r"\s*#?\s*(\d{1,9})"
@@ -74,10 +80,13 @@ async def handle(ctx: Ctx, text: str) -> None:
     command = parse(text)
     if command is None and ctx.options and re.fullmatch(r"\s*\d{1,2}\s*[.)]?\s*", text):
         picked = match_choice(text, ctx.options)
-        if picked is not None and ":" in picked:
+        if picked is not None:
+            # `take:12` was how a choice named its case before; now a number names none
             action, _, number = picked.partition(":")
-            command = Command({"take": "take", "reply": "reply_mode",
-                               "handover": "handover"}.get(action, "help"), int(number))
+            case_id = int(number) if number else await _alert_case(ctx, staff)
+            if case_id is None:
+                return
+            command = Command(_ACTIONS.get(action, "help"), case_id)
     if command is None:
         reply_case = ctx.data.get(REPLY_CASE)
         if reply_case:
@@ -107,15 +116,39 @@ async def handle(ctx: Ctx, text: str) -> None:
         await _handover(ctx, staff, command.case_id)
 
 
+async def _alert_case(ctx: Ctx, staff: Staff) -> int | None:
+    """The case a bare number under an alert is about: the one waiting for her, if only one.
+
+    With several, a number could mean any of them: she is asked which, by command.
+    """
+    waiting = await cases.cases_of(ctx.session, staff)
+    if len(waiting) == 1:
+        return waiting[0][0].id
+    if not waiting:
+        ctx.say("cadre.no_cases")
+        return None
+    ctx.say("cadre.which_alert", lines=_case_lines(ctx, waiting), case=waiting[0][0].id)
+    return None
+
+
 async def _own_case(ctx: Ctx, staff: Staff, case_id: int | None) -> tuple[Case, Mother] | None:
-    """The case if it was given to her; otherwise she is told it is not found."""
+    """The case if she may act on it; otherwise she is told it is not found (or, kindly,
+    that she handed it over and who has it now)."""
     if case_id is None:
         ctx.say("cadre.which_case")
         return None
     case = await ctx.session.get(Case, case_id)
     mother = await ctx.session.get(Mother, case.mother_id) if case is not None else None
-    if case is None or mother is None or not await cases.may_act(ctx.session, staff, case):
+    if case is None or mother is None:
         ctx.say("cadre.not_found", case=case_id)
+        return None
+    if not await cases.may_act(ctx.session, staff, case):
+        holder = await ctx.session.get(Staff, case.assignee_id) if case.assignee_id else None
+        if holder is not None and await cases.passed_on_by(ctx.session, staff, case):
+            ctx.say("cadre.passed_on_already", case=case.id,
+                    name=cases.shown_name(mother, ctx.lang), staff=cases.title(holder, ctx.lang))
+        else:
+            ctx.say("cadre.not_found", case=case_id)
         return None
     return case, mother
 
@@ -133,21 +166,22 @@ async def _take(ctx: Ctx, staff: Staff, case_id: int | None, *, prompt: bool = F
         return False
     case, mother = found
     if case.status == cases.RESOLVED:
-        ctx.say("cadre.already_resolved", case=case.id, name=mother.name)
+        ctx.say("cadre.already_resolved", case=case.id, name=cases.shown_name(mother, ctx.lang))
         return False
     if case.status == cases.TAKEN and case.assignee_id != staff.id:
         other = await ctx.session.get(Staff, case.assignee_id) if case.assignee_id else None
-        ctx.say("cadre.taken_by_other", case=case.id, name=mother.name,
+        ctx.say("cadre.taken_by_other", case=case.id, name=cases.shown_name(mother, ctx.lang),
                 staff=cases.title(other, ctx.lang) if other else "-")
         return False
     if not await cases.take(ctx, staff, case, mother):
         await ctx.session.refresh(case)
         other = await ctx.session.get(Staff, case.assignee_id) if case.assignee_id else None
-        ctx.say("cadre.taken_by_other", case=case.id, name=mother.name,
+        ctx.say("cadre.taken_by_other", case=case.id, name=cases.shown_name(mother, ctx.lang),
                 staff=cases.title(other, ctx.lang) if other else "-")
         return False
     ctx.remember(**{REPLY_CASE: case.id})
-    ctx.say("cadre.write_now" if prompt else "cadre.taken", case=case.id, name=mother.name)
+    ctx.say("cadre.write_now" if prompt else "cadre.taken", case=case.id,
+            name=cases.shown_name(mother, ctx.lang))
     return True
 
 
@@ -179,14 +213,14 @@ async def _resolve(ctx: Ctx, staff: Staff, case_id: int | None, outcome: str | N
         return
     case, mother = found
     if case.status == cases.RESOLVED:
-        ctx.say("cadre.already_resolved", case=case.id, name=mother.name)
+        ctx.say("cadre.already_resolved", case=case.id, name=cases.shown_name(mother, ctx.lang))
     elif case.assignee_id != staff.id and case.status == cases.TAKEN:
         other = await ctx.session.get(Staff, case.assignee_id) if case.assignee_id else None
-        ctx.say("cadre.taken_by_other", case=case.id, name=mother.name,
+        ctx.say("cadre.taken_by_other", case=case.id, name=cases.shown_name(mother, ctx.lang),
                 staff=cases.title(other, ctx.lang) if other else "-")
     else:
         await cases.resolve(ctx, staff, case, mother, outcome)
-        ctx.say("cadre.resolved", case=case.id, name=mother.name)
+        ctx.say("cadre.resolved", case=case.id, name=cases.shown_name(mother, ctx.lang))
     if ctx.data.get(REPLY_CASE) == case.id:
         ctx.forget(REPLY_CASE)
 
@@ -197,7 +231,7 @@ async def _handover(ctx: Ctx, staff: Staff, case_id: int | None) -> None:
         return
     case, mother = found
     if case.status == cases.RESOLVED:
-        ctx.say("cadre.already_resolved", case=case.id, name=mother.name)
+        ctx.say("cadre.already_resolved", case=case.id, name=cases.shown_name(mother, ctx.lang))
         return
     target = await cases.hand_over(ctx, staff, case, mother)
     if target is None:
@@ -205,7 +239,7 @@ async def _handover(ctx: Ctx, staff: Staff, case_id: int | None) -> None:
         return
     if ctx.data.get(REPLY_CASE) == case.id:
         ctx.forget(REPLY_CASE)
-    ctx.say("cadre.handed_over", case=case.id, name=mother.name,
+    ctx.say("cadre.handed_over", case=case.id, name=cases.shown_name(mother, ctx.lang),
             staff=cases.title(target, ctx.lang))
 
 
@@ -214,13 +248,18 @@ async def _list_cases(ctx: Ctx, staff: Staff) -> None:
     if not found:
         ctx.say("cadre.no_cases")
         return
+    ctx.say("cadre.cases", lines=_case_lines(ctx, found))
+
+
+def _case_lines(ctx: Ctx, found: list[tuple[Case, Mother]]) -> str:
     lines = []
     for case, mother in found:
         state = "taken" if case.status == cases.TAKEN else "waiting"
         lines.append(ctx.t(f"cadre.case_line_{state}", case=case.id,
-                           label=cases.label_name(case.label, ctx.lang), name=mother.name,
+                           label=cases.label_name(case.label, ctx.lang),
+                           name=cases.shown_name(mother, ctx.lang),
                            urgent="🚨 " if case.urgent else ""))
-    ctx.say("cadre.cases", lines="\n".join(lines))
+    return "\n".join(lines)
 
 
 async def _list_mothers(ctx: Ctx, staff: Staff) -> None:

@@ -17,20 +17,31 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, or_, select, update
+from sqlalchemy import exists, inspect, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Case, CaseEvent, Conversation, Identity, Mother, Outbox, Reminder, Staff
+from db.models import (
+    Case,
+    CaseEvent,
+    Consent,
+    Conversation,
+    Identity,
+    Mother,
+    Outbox,
+    Reminder,
+    Staff,
+)
+from flows import places
 from flows.context import IDLE, Ctx
 from flows.describe import say_age
 from flows.journey import journey_point
 from flows.outbox import enqueue, numbered, preferred_identity
 from flows.quiet import add_daytime_minutes, daytime_from
 from flows.steps import step
-from flows.types import FlowConfig
+from flows.types import Choice, FlowConfig
 from messages.texts import has
 from messages.texts import text as ui_text
 
@@ -40,6 +51,10 @@ FLOW = "case"
 URGENT_LABELS = ("danger_baby", "danger_mother")
 LEVEL_CADRE, LEVEL_BACKUP, LEVEL_HEALTH_WORKER = 0, 1, 2
 OPEN, TAKEN, RESOLVED = "open", "taken", "resolved"
+# a mother who consented and wrote a danger sign before finishing registration: her
+# record exists so that her case, its alerts and the relay have someone to hang off;
+# the planner, reminders and reports only ever read `active` mothers
+REGISTERING = "registering"
 UNRESOLVED = (OPEN, TAKEN)
 FOLLOWUP_KIND = "case_followup"
 FOLLOWUP_AFTER = timedelta(days=1)
@@ -47,25 +62,37 @@ MAX_QUOTE = 600  # characters of her message quoted in an alert
 BATCH = 200
 # events that make a staff member one of the people a case was given to
 _INVOLVED = ("alerted", "escalated", "taken", "handed_over")
+PASSED_ON = "passed_on"  # the one who handed a case over: she may no longer act on it
+_FOOTNOTES = ("cadre.registering_note",)
 _TITLE = re.compile(r"^(bu|ibu|bidan|bd\.?|pak|kak|dr\.?|mbak|ners)\s", re.IGNORECASE)
 
 
 # --- time ----------------------------------------------------------------------------
 
 
-def deadline_for(urgent: bool, now: datetime, config: FlowConfig) -> datetime:
-    """When a case given to someone now must have been taken."""
+def zone_of(staff: Staff | None, mother: Mother, config: FlowConfig) -> ZoneInfo:
+    """Whose night counts for a case's alerts and daytime deadlines: the person alerted.
+
+    A staff member's own zone when her record holds one; else the mother's, whose
+    posyandu her cadre serves (a WITA mother has a WITA cadre); else the puskesmas's.
+    """
+    own = getattr(staff, "tz", None) if staff is not None else None
+    return ZoneInfo(str(own or mother.tz or config.timezone))
+
+
+def deadline_for(urgent: bool, now: datetime, config: FlowConfig, zone: ZoneInfo) -> datetime:
+    """When a case given to someone now must have been taken (daytime on her clock)."""
     if urgent:
         return now + timedelta(minutes=config.sla_urgent_minutes)
-    return add_daytime_minutes(now, config.sla_normal_minutes, ZoneInfo(config.timezone),
+    return add_daytime_minutes(now, config.sla_normal_minutes, zone,
                                config.quiet_start, config.quiet_end)
 
 
-def alert_time(urgent: bool, now: datetime, config: FlowConfig) -> datetime:
-    """When an alert may reach a staff member: at once if urgent, else in daytime."""
+def alert_time(urgent: bool, now: datetime, config: FlowConfig, zone: ZoneInfo) -> datetime:
+    """When an alert may reach a staff member: at once if urgent, else in her daytime."""
     if urgent:
         return now
-    return daytime_from(now, ZoneInfo(config.timezone), config.quiet_start, config.quiet_end)
+    return daytime_from(now, zone, config.quiet_start, config.quiet_end)
 
 
 # --- people --------------------------------------------------------------------------
@@ -96,6 +123,61 @@ def _age(mother: Mother, now: datetime, lang: str) -> str:
     except AssertionError:  # no date known
         return "-"
     return say_age(point, lang)
+
+
+def shown_name(mother: Mother, lang: str) -> str:
+    """Her name as staff read it (a mother still registering may not have given one)."""
+    return mother.name or ui_text("cases.no_name_yet", lang)
+
+
+async def registering_record(session: AsyncSession, identity: Identity) -> Mother | None:
+    """The record made for her mid-registration, when there is one."""
+    if identity.mother_id is None:
+        return None
+    found = await session.get(Mother, identity.mother_id)
+    return found if found is not None and found.status == REGISTERING else None
+
+
+async def early_record(ctx: Ctx) -> Mother:
+    """Her record from what she has told so far (she consented, registration is not done).
+
+    Created once; the final save of registration fills it in (`complete_record`).
+    """
+    found = await registering_record(ctx.session, ctx.identity)
+    data = ctx.data
+    stage = "postnatal" if data.get("stage") == "postnatal" else "pregnant"
+    anchor = date.fromisoformat(str(data["anchor"])) if data.get("anchor") else None
+    cadre_id = data.get("cadre_id")
+    cadre = await ctx.session.get(Staff, int(str(cadre_id))) if cadre_id else None
+    mother = found or Mother(status=REGISTERING, tip_hour=ctx.config.default_tip_hour,
+                             tips_from_day=-1000, unreachable=False, failure_days=[],
+                             created_at=ctx.now)
+    mother.name = str(data.get("name") or "")
+    mother.lang, mother.tz, mother.stage = ctx.lang, ctx.config.timezone, stage
+    mother.due_date = anchor if stage == "pregnant" else None
+    mother.birth_date = anchor if stage == "postnatal" else None
+    mother.cadre_id = cadre.id if cadre else None
+    mother.posyandu_id = cadre.posyandu_id if cadre else None
+    mother.last_inbound_at = ctx.now
+    if found is None:
+        ctx.session.add(mother)
+        await ctx.session.flush()
+        ctx.identity.mother_id = mother.id
+        consent = await ctx.session.get(Consent, data.get("consent_id"))
+        if consent is not None:
+            consent.mother_id = mother.id
+    return mother
+
+
+async def complete_record(ctx: Ctx, mother: Mother) -> Mother:
+    """At the end of registration: the record made early (if any) takes her answers."""
+    early = await registering_record(ctx.session, ctx.identity)
+    if early is None:
+        return mother
+    for column in inspect(Mother).column_attrs:
+        if column.key not in ("id", "created_at"):
+            setattr(early, column.key, getattr(mother, column.key))
+    return early
 
 
 async def cadre_of(session: AsyncSession, mother: Mother) -> Staff | None:
@@ -148,17 +230,27 @@ async def involved_ids(session: AsyncSession, case_id: int) -> list[int]:
 
 
 async def may_act(session: AsyncSession, staff: Staff, case: Case) -> bool:
-    """A staff member acts only on cases given to her (assigned or alerted)."""
+    """Only whoever holds a case now, and whoever it climbed to, acts on it.
+
+    Someone who handed it over (SERAHKAN) is out of it from then on, unless it comes
+    back to her (a reopened case alerts her cadre again).
+    """
     if case.assignee_id == staff.id:
         return True
-    found = await session.scalar(
-        select(
-            exists().where(
-                CaseEvent.case_id == case.id, CaseEvent.staff_id == staff.id,
-                CaseEvent.kind.in_(_INVOLVED),
-            )
-        )
+    latest = await session.scalar(
+        select(CaseEvent.kind)
+        .where(CaseEvent.case_id == case.id, CaseEvent.staff_id == staff.id,
+               CaseEvent.kind.in_((*_INVOLVED, PASSED_ON)))
+        .order_by(CaseEvent.id.desc()).limit(1)
     )
+    return latest is not None and latest != PASSED_ON
+
+
+async def passed_on_by(session: AsyncSession, staff: Staff, case: Case) -> bool:
+    """She handed this case over herself (so she is told kindly, not `not found`)."""
+    found = await session.scalar(select(exists().where(
+        CaseEvent.case_id == case.id, CaseEvent.staff_id == staff.id,
+        CaseEvent.kind == PASSED_ON)))
     return bool(found)
 
 
@@ -186,15 +278,31 @@ async def conversation_of(
     return found
 
 
+# what an alert offers, and the command each choice is (the cadre parser reads these)
+ALERT_ACTIONS = ("take", "reply", "resolve", "handover")
+COMMAND_WORDS = {"take": "AMBIL", "reply": "BALAS", "resolve": "SELESAI", "handover": "SERAHKAN"}
+# channels whose choices are buttons carrying their key: there a choice names its case
+BUTTON_CHANNELS = ("telegram",)
+
+
 def alert_options(case: Case, mother: Mother, staff: Staff) -> list[tuple[str, str]]:
-    """The choices under an alert: take it, reply to her, hand it over."""
+    """The choices under an alert: take it, reply to her, resolve it, hand it over."""
     lang = staff.lang
     handover = "cadre.option.handover" if not staff.is_health_worker else "cadre.option.pass_on"
     return [
-        (f"take:{case.id}", ui_text("cadre.option.take", lang)),
-        (f"reply:{case.id}", ui_text("cadre.option.reply", lang, name=mother.name)),
-        (f"handover:{case.id}", ui_text(handover, lang)),
+        ("take", ui_text("cadre.option.take", lang)),
+        ("reply", ui_text("cadre.option.reply", lang, name=shown_name(mother, lang))),
+        ("resolve", ui_text("cadre.option.resolve", lang)),
+        ("handover", ui_text(handover, lang)),
     ]
+
+
+def alert_choices(case: Case, options: Sequence[tuple[str, str]], channel: str) -> list[Choice]:
+    """On a button channel each choice is its command (`AMBIL 12`), so a press of an old
+    alert's button acts on that alert's case; elsewhere the numbers she types."""
+    if channel not in BUTTON_CHANNELS:
+        return numbered([label for _, label in options])
+    return [Choice(f"{COMMAND_WORDS[action]} {case.id}", label) for action, label in options]
 
 
 def alert_text(case: Case, mother: Mother, staff: Staff, now: datetime, config: FlowConfig,
@@ -206,11 +314,15 @@ def alert_text(case: Case, mother: Mother, staff: Staff, now: datetime, config: 
     key = "cadre.alert_urgent" if case.urgent else "cadre.alert"
     if case.label == "message" and not case.urgent:  # her words for her cadre, not a problem
         key = "cadre.alert_message"
-    body = ui_text(key, lang, case=case.id, label=label_name(case.label, lang), name=mother.name,
+    body = ui_text(key, lang, case=case.id, label=label_name(case.label, lang),
+                   name=shown_name(mother, lang),
                    age=_age(mother, now, lang), message=quote,
-                   puskesmas=config.puskesmas_name, emergency=config.emergency_name)
+                   puskesmas=places.puskesmas(config, lang),
+                   emergency=places.emergency(config, lang))
     if note_key is not None:
-        body = ui_text(note_key, lang, **(note_values or {})) + "\n" + body
+        note = ui_text(note_key, lang, **(note_values or {}))
+        # what a step back says comes first; how to reach a mother still registering, last
+        body = body + "\n" + note if note_key in _FOOTNOTES else note + "\n" + body
     return body
 
 
@@ -219,9 +331,10 @@ async def alert(
     config: FlowConfig, *, ctx: Ctx | None = None, kind: str = "alerted",
     note_key: str | None = None, note_values: dict[str, object] | None = None,
 ) -> Outbox | None:
-    """Alert one staff member about a case on her own channel, with numbered choices.
+    """Alert one staff member about a case on her own channel, with its choices.
 
-    The choices are remembered in her conversation so that her `1` takes this case.
+    The choices are remembered in her conversation, without a case: a typed `1` takes the
+    one case waiting for her, or she is asked which (flows/cadre.py); a button names it.
     """
     identity = await preferred_identity(session, staff=staff)
     if identity is None:
@@ -231,16 +344,13 @@ async def alert(
     options = alert_options(case, mother, staff)
     body = alert_text(case, mother, staff, now, config, note_key=note_key,
                       note_values=note_values)
-    when = alert_time(case.urgent, now, config)
+    when = alert_time(case.urgent, now, config, zone_of(staff, mother, config))
+    row = enqueue(session, channel=identity.channel, address=identity.address, text=body,
+                  now=now, choices=alert_choices(case, options, identity.channel), kind="alert",
+                  staff_id=staff.id, case_id=case.id, not_before=when,
+                  in_reply_to=ctx.inbound_id if ctx is not None else None)
     if ctx is not None:
-        row = await ctx.tell_staff(staff, body, kind="alert", case_id=case.id,
-                                   options=[label for _, label in options])
-        assert row is not None
-        row.not_before = when
-    else:
-        row = enqueue(session, channel=identity.channel, address=identity.address, text=body,
-                      now=now, choices=numbered([label for _, label in options]), kind="alert",
-                      staff_id=staff.id, case_id=case.id, not_before=when)
+        ctx.sent.append(row)
     conversation = (
         ctx.conversation if ctx is not None and ctx.identity.id == identity.id
         else await conversation_of(session, identity, now)
@@ -261,9 +371,8 @@ def guidance(label: str, lang: str, config: FlowConfig, self_harm: bool = False)
         key = "guidance.danger_mother_selfharm"
     if not has(key):
         key = "guidance.question" if has("guidance.question") else "cases.guidance_fallback"
-    return ui_text(key, lang, puskesmas=config.puskesmas_name,
-                   puskesmas_phone=config.puskesmas_phone or "-",
-                   emergency=config.emergency_name, emergency_phone=config.emergency_phone or "119")
+    return ui_text(key, lang, puskesmas=places.puskesmas(config, lang),
+                   emergency=places.emergency(config, lang))
 
 
 def say_when(deadline: datetime, now: datetime, zone: ZoneInfo, lang: str) -> str:
@@ -283,11 +392,16 @@ def say_when(deadline: datetime, now: datetime, zone: ZoneInfo, lang: str) -> st
 
 
 async def open_case(
-    ctx: Ctx, *, label: str, urgent: bool, text: str, self_harm: bool = False
+    ctx: Ctx, *, label: str, urgent: bool, text: str, self_harm: bool = False,
+    mother: Mother | None = None,
 ) -> Case:
-    """Open a case: her first answer, who contacts her and when, the alerts, the deadline."""
-    assert ctx.mother is not None
-    mother, now, config = ctx.mother, ctx.now, ctx.config
+    """Open a case: her first answer, who contacts her and when, the alerts, the deadline.
+
+    `mother` is her record made mid-registration (`early_record`); else `ctx.mother`.
+    """
+    mother = mother or ctx.mother
+    assert mother is not None
+    now, config = ctx.now, ctx.config
     urgent = urgent or label in URGENT_LABELS
     existing = None if urgent else await _unresolved_same_label(ctx.session, mother, label)
     if existing is not None:
@@ -295,7 +409,7 @@ async def open_case(
         return existing
     point_day: int | None = None
     if mother.stage == "postnatal" and mother.birth_date is not None:
-        point_day = (ctx.local_now.date() - mother.birth_date).days
+        point_day = (now.astimezone(ZoneInfo(mother.tz)).date() - mother.birth_date).days
     case = Case(mother_id=mother.id, label=label, urgent=urgent, text=text,
                 child_age_days=point_day, status=OPEN, level=LEVEL_CADRE, opened_at=now)
     ctx.session.add(case)
@@ -313,9 +427,14 @@ async def open_case(
         alerted.append(workers[0])
     elif urgent and workers:
         alerted.append(workers[0])  # the health worker hears of an urgent case at once
+    registering = mother.status == REGISTERING
     for staff in alerted:
-        await alert(ctx.session, staff, case, mother, now, config, ctx=ctx)
-    case.deadline_at = deadline_for(urgent, now, config) if case.assignee_id else None
+        await alert(ctx.session, staff, case, mother, now, config, ctx=ctx,
+                    note_key="cadre.registering_note" if registering else None,
+                    note_values={"case": case.id})
+    holder = alerted[0] if alerted else None
+    case.deadline_at = (deadline_for(urgent, now, config, zone_of(holder, mother, config))
+                        if case.assignee_id else None)
     answer = guidance(label, ctx.lang, config, self_harm)
     ctx.say_text(answer + "\n\n" + who_and_when(ctx, case, alerted))
     return case
@@ -325,8 +444,7 @@ def who_and_when(ctx: Ctx, case: Case, alerted: Sequence[Staff]) -> str:
     """The sentence that tells her who will contact her, and by when."""
     lang = ctx.lang
     if not alerted:
-        return ctx.t("cases.who_nobody", puskesmas=ctx.config.puskesmas_name,
-                     phone=ctx.config.puskesmas_phone or "-")
+        return ctx.t("cases.who_nobody", puskesmas=places.puskesmas(ctx.config, lang))
     names = [title(s, lang) for s in alerted]
     if case.urgent:
         if len(names) == 1:
@@ -336,7 +454,9 @@ def who_and_when(ctx: Ctx, case: Case, alerted: Sequence[Staff]) -> str:
     when = say_when(case.deadline_at, ctx.now, ctx.zone, lang)
     if case.label == "loss":
         return ctx.t("cases.who_loss", staff=names[0])
-    if alert_time(False, ctx.now, ctx.config) > ctx.now:
+    mother = ctx.mother
+    zone = zone_of(alerted[0], mother, ctx.config) if mother is not None else ctx.zone
+    if alert_time(False, ctx.now, ctx.config, zone) > ctx.now:
         return ctx.t("cases.who_morning", staff=names[0], when=when)
     return ctx.t("cases.who_when", staff=names[0], when=when)
 
@@ -359,10 +479,12 @@ async def add_to_case(ctx: Ctx, case: Case, text: str) -> None:
     staff = await ctx.session.get(Staff, case.assignee_id) if case.assignee_id else None
     if staff is not None:
         row = await ctx.tell_staff(staff, ui_text("cadre.from_mother", staff.lang,
-                                                  name=ctx.mother.name, case=case.id, message=text),
+                                                  name=shown_name(ctx.mother, staff.lang),
+                                                  case=case.id, message=text),
                                    kind="relay", case_id=case.id)
         if row is not None:
-            row.not_before = alert_time(case.urgent, ctx.now, ctx.config)
+            row.not_before = alert_time(case.urgent, ctx.now, ctx.config,
+                                    zone_of(staff, ctx.mother, ctx.config))
         event(ctx.session, case, "added", ctx.now, staff)
         ctx.say("cases.added", staff=title(staff, ctx.lang))
     else:
@@ -387,12 +509,14 @@ async def relay_from_mother(ctx: Ctx, text: str) -> bool:
         return False
     row = await ctx.tell_staff(
         staff,
-        ui_text("cadre.from_mother", staff.lang, name=ctx.mother.name, case=case.id, message=text),
+        ui_text("cadre.from_mother", staff.lang, name=shown_name(ctx.mother, staff.lang),
+                case=case.id, message=text),
         kind="relay", case_id=case.id,
     )
     if row is None:
         return False
-    row.not_before = alert_time(case.urgent, ctx.now, ctx.config)  # no pings at night
+    row.not_before = alert_time(case.urgent, ctx.now, ctx.config,
+                                    zone_of(staff, ctx.mother, ctx.config))  # no pings at night
     event(ctx.session, case, "relayed_to_staff", ctx.now, staff)
     return True
 
@@ -410,11 +534,12 @@ async def pass_on_media(ctx: Ctx) -> bool:
     media = ctx.inbound.media or "file"
     kind_key = f"cases.media.{media}" if has(f"cases.media.{media}") else "cases.media.file"
     row = await ctx.tell_staff(staff, ui_text("cadre.mother_sent_media", staff.lang,
-                                              name=ctx.mother.name, case=case.id,
+                                              name=shown_name(ctx.mother, staff.lang), case=case.id,
                                               media=ui_text(kind_key, staff.lang)),
                                kind="relay", case_id=case.id)
     if row is not None:
-        row.not_before = alert_time(case.urgent, ctx.now, ctx.config)
+        row.not_before = alert_time(case.urgent, ctx.now, ctx.config,
+                                    zone_of(staff, ctx.mother, ctx.config))
     event(ctx.session, case, "media", ctx.now, staff, note=media)
     return True
 
@@ -443,7 +568,8 @@ async def take(ctx: Ctx, staff: Staff, case: Case, mother: Mother) -> bool:
         other = await ctx.session.get(Staff, other_id) if other_id != staff.id else None
         if other is not None:
             await ctx.tell_staff(other, ui_text("cadre.taken_by_other", other.lang, case=case.id,
-                                                name=mother.name, staff=title(staff, other.lang)),
+                                                name=shown_name(mother, other.lang),
+                                                staff=title(staff, other.lang)),
                                  kind="reply", case_id=case.id)
     return True
 
@@ -480,7 +606,9 @@ async def hand_over(ctx: Ctx, staff: Staff, case: Case, mother: Mother) -> Staff
     target = workers[0]
     case.status, case.assignee_id, case.level = OPEN, target.id, LEVEL_HEALTH_WORKER
     case.taken_at = None
-    case.deadline_at = deadline_for(case.urgent, ctx.now, ctx.config)
+    case.deadline_at = deadline_for(case.urgent, ctx.now, ctx.config,
+                                    zone_of(target, mother, ctx.config))
+    event(ctx.session, case, PASSED_ON, ctx.now, staff)
     event(ctx.session, case, "handed_over", ctx.now, target, note=f"from staff {staff.id}")
     await alert(ctx.session, target, case, mother, ctx.now, ctx.config, ctx=ctx, kind="alerted",
                 note_key="cadre.handed_over_note",
@@ -536,7 +664,8 @@ async def escalate_overdue(session: AsyncSession, now: datetime, config: FlowCon
             continue
         previous = await session.get(Staff, case.assignee_id) if case.assignee_id else None
         target, level = await _next_in_chain(session, case, mother)
-        deadline = deadline_for(case.urgent, now, config) if target is not None else None
+        deadline = (deadline_for(case.urgent, now, config, zone_of(target, mother, config))
+                    if target is not None else None)
         claimed = await session.execute(
             update(Case)
             .where(Case.id == case_id, Case.status == OPEN, Case.deadline_at == old_deadline)
@@ -684,7 +813,9 @@ async def reopen(ctx: Ctx, case: Case) -> None:
         if workers:
             case.assignee_id, case.level = workers[0].id, LEVEL_HEALTH_WORKER
             alerted.append(workers[0])
-    case.deadline_at = deadline_for(case.urgent, ctx.now, ctx.config) if alerted else None
+    case.deadline_at = (deadline_for(case.urgent, ctx.now, ctx.config,
+                                     zone_of(alerted[0], mother, ctx.config))
+                        if alerted else None)
     event(ctx.session, case, "reopened", ctx.now)
     for staff in alerted:
         await alert(ctx.session, staff, case, mother, ctx.now, ctx.config, ctx=ctx,
@@ -710,4 +841,5 @@ async def cases_of(session: AsyncSession, staff: Staff) -> list[tuple[Case, Moth
         .order_by(Case.urgent.desc(), Case.opened_at)
         .limit(30)
     )
-    return [(case, mother) for case, mother in (await session.execute(query)).unique().all()]
+    found = (await session.execute(query)).unique().all()
+    return [(case, mother) for case, mother in found if await may_act(session, staff, case)]

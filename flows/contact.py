@@ -7,6 +7,7 @@ the way to a person after three misses, MULAI after a loss).
 from __future__ import annotations
 
 from db.models import Staff
+from flows import places
 from flows.cases import health_workers, title
 from flows.context import Ctx
 
@@ -32,7 +33,7 @@ async def who_answers(ctx: Ctx) -> Staff | None:
 async def say_stuck(ctx: Ctx) -> None:
     """Three misses: the menu and the way to a person, naming her own cadre when she has one."""
     cadre = await her_cadre(ctx) if ctx.staff is None else None
-    puskesmas, phone = ctx.config.puskesmas_name, ctx.config.puskesmas_phone or "-"
+    puskesmas, phone = ctx.config.puskesmas_name, places.call_phone(ctx.config, ctx.lang)
     if cadre is not None:
         ctx.say("common.stuck_cadre", cadre=title(cadre, ctx.lang), puskesmas=puskesmas,
                 phone=phone)

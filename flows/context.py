@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Conversation, Identity, Mother, Outbox, Staff
@@ -154,8 +155,12 @@ class Ctx:
 
     async def forget_person(self) -> None:
         """Delete this address and its conversation (she refused, or asked us to forget)."""
+        early = self.identity.mother_id  # a record a danger sign made mid-registration
         self.session.expunge(self.conversation)
         await self.session.delete(self.identity)
+        if early is not None:
+            await self.session.flush()
+            await self.session.execute(delete(Mother).where(Mother.id == early))
         self.deleted = True
 
     async def goto(self, flow: str, name: str) -> None:

@@ -53,6 +53,8 @@ async def _handle_once(
 ) -> HandleResult:
     async with sessions() as session, session.begin() as transaction:
         identity, conversation, mother, staff, held = await _load(session, inbound)
+        if mother is not None and mother.status == cases.REGISTERING:
+            mother = None  # a record made mid-registration: she is still registering
         inbound_id = await _record(session, inbound, identity, mother)
         if inbound_id is None:
             earlier = await _earlier_replies(session, inbound)
@@ -194,11 +196,10 @@ def _in_a_step(ctx: Ctx) -> bool:
 async def _not_registered(ctx: Ctx, text: str) -> None:
     """Someone we do not know yet: safety first, then consent before anything else."""
     result = classify(text)
-    if result.urgent:
+    if result.urgent:  # her words are an emergency, never an answer ("kejang dari tadi")
         await problem.urgent_unregistered(ctx, result)
-        if _in_a_step(ctx):  # her words were an emergency, not an answer ("kejang dari tadi")
-            return
-    elif result.label == "loss":  # never read as a date or an answer: the loss pathway
+        return
+    if result.label == "loss":  # never read as a date or an answer: the loss pathway
         await loss.during_registration(ctx, text)
         return
     registering = _REGISTER.match(text)

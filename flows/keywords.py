@@ -10,6 +10,7 @@ import re
 from sqlalchemy import delete, update
 
 from db.models import Consent, InboundMessage, Mother, Outbox, Reminder
+from flows import places
 from flows.choices import labels, match_choice
 from flows.context import Ctx
 from flows.reminders import plan_reminders
@@ -43,7 +44,7 @@ async def handle(ctx: Ctx, word: str) -> None:
             await ctx.forget_person()
         elif word == "help":
             ctx.say("keywords.help", puskesmas=ctx.config.puskesmas_name,
-                    phone=ctx.config.puskesmas_phone or "-")
+                    phone=places.call_phone(ctx.config, ctx.lang))
         else:
             await ctx.goto(ctx.conversation.flow, ctx.conversation.step)
         return
@@ -55,7 +56,7 @@ async def handle(ctx: Ctx, word: str) -> None:
         await ctx.goto(FLOW, "delete_confirm")
     elif word == "help":
         ctx.say("keywords.help", puskesmas=ctx.config.puskesmas_name,
-                phone=ctx.config.puskesmas_phone or "-")
+                phone=places.call_phone(ctx.config, ctx.lang))
         ctx.idle()
     else:
         await show_menu(ctx)

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from db.models import Consent, Mother, Staff
+from flows.cases import complete_record
 from flows.catalogue import tips_by_key
 from flows.choices import labels, match_choice
 from flows.context import Ctx
@@ -424,6 +425,7 @@ async def _create_mother(
         created_at=ctx.now,
         last_inbound_at=ctx.now,
     )
+    mother = await complete_record(ctx, mother)  # the record a danger sign made early, if any
     ctx.session.add(mother)
     await ctx.session.flush()
     ctx.identity.mother_id = mother.id

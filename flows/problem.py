@@ -103,10 +103,27 @@ async def _loss_words(ctx: Ctx, text: str) -> None:
 
 
 async def urgent_unregistered(ctx: Ctx, result: TriageResult) -> None:
-    """A danger sign from someone not registered: where to go now (no case without consent)."""
+    """A danger sign from someone not (yet fully) registered.
+
+    Before consent: where to go now, and nothing stored. Once she has consented: an
+    urgent case on her record so far, her cadre and the health worker alerted at once.
+    Either way her words are not an answer to the open question: it is asked again.
+    """
+    from flows import onboarding, steps  # noqa: PLC0415  (onboarding imports cases)
+
     label = result.label if result.label in cases.URGENT_LABELS else "danger_baby"
-    ctx.say_text(cases.guidance(label, ctx.lang, ctx.config,
-                                bool(getattr(result, "self_harm", False))))
+    self_harm = bool(getattr(result, "self_harm", False))
+    if ctx.data.get("consent_id"):
+        mother = await cases.early_record(ctx)
+        await cases.open_case(ctx, label=label, urgent=True, text=ctx.inbound.text.strip(),
+                              self_harm=self_harm, mother=mother)
+    else:
+        ctx.say_text(cases.guidance(label, ctx.lang, ctx.config, self_harm))
+    flow, name = ctx.conversation.flow, ctx.conversation.step
+    if steps.get(flow, name) is not None:
+        await ctx.goto(flow, name)  # the question still open, asked again after the advice
+    else:
+        await onboarding.start(ctx)
 
 
 # --- from the menu --------------------------------------------------------------------

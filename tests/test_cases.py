@@ -78,7 +78,7 @@ async def test_mother_with_cracked_nipples_gets_latch_tip_and_cadre_alert(
     assert "lecet puting" in alert["text"] and "Bunda Siti" in alert["text"]
     assert "usia 3 minggu" in alert["text"] and LATCH in alert["text"]
     assert [c["label"] for c in alert["choices"]] == [
-        "Saya tangani", "Balas ke Bunda Siti", "Serahkan ke bidan"]
+        "Saya tangani", "Balas ke Bunda Siti", "Selesai", "Serahkan ke bidan"]
     assert not to(ibu, RINA), "a daytime latch problem does not wake the midwife"
     [case] = await the_cases(runtime)
     assert (case.label, case.urgent, case.status, case.child_age_days) == (
@@ -157,7 +157,7 @@ async def test_unanswered_case_climbs_from_cadre_to_backup_to_health_worker(
     assert case.level == cases.LEVEL_BACKUP and case.deadline_at == local(28, 14).astimezone(UTC)
     [wati_alert] = await phone(WATI).inbox()
     assert "Bu Sari" in wati_alert["text"] and "lecet puting" in wati_alert["text"]
-    assert LATCH in wati_alert["text"] and len(wati_alert["choices"]) == 3
+    assert LATCH in wati_alert["text"] and len(wati_alert["choices"]) == 4
     clock.set(local(28, 14))
     assert await escalate(runtime, local(28, 14)) == 1
     [case] = await the_cases(runtime)
