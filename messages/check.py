@@ -377,10 +377,10 @@ def _check_supplied(
         short = [u for u in known if name not in (u.supplied or ())]
         if not short:
             continue
-        where = ", ".join(
+        calls = list(dict.fromkeys(  # one call may be reached by several keys' paths
             f"{u.path}:{u.line} passes {', '.join(sorted(u.supplied or ())) or 'nothing'}"
-            for u in short[:3]
-        ) + (f" (and {len(short) - 3} more)" if len(short) > 3 else "")
+            for u in short))
+        where = ", ".join(calls[:3]) + (f" (and {len(calls) - 3} more)" if len(calls) > 3 else "")
         problems.append(Problem(rel, line, f"ui {key} [{lang}]: placeholder {{{name}}} is not "
                                 f"supplied by the code ({where})"))
     return problems
