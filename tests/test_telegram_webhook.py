@@ -17,11 +17,14 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy import func, select
+from telegram import Update
+from telegram.ext import Application, TypeHandler
 
 from bot.app import create_app
 from bot.logging import setup_logging
 from bot.operators import ChannelAddress, add_staff
 from bot.runtime import Runtime
+from bot.telegram.polling import build_application, build_webhook_application
 from bot.telegram.routes import PATH, SECRET_HEADER, webhook_secret
 from bot.telegram.transport import TelegramTransport
 from bot.whatsapp.transport import WhatsAppTransport
@@ -52,6 +55,7 @@ class Deployment:
     telegram: FakeTelegram
     twilio: FakeTwilio
     transports: dict[str, Transport]
+    app: Any = None
 
     @property
     def clock(self) -> FakeClock:
@@ -96,7 +100,7 @@ async def deployment(runtime: Runtime, demo: Any) -> AsyncIterator[Deployment]:
                 if telegram.webhook:
                     break
                 await __import__("asyncio").sleep(0.02)
-            yield Deployment(own, url, telegram, twilio, transports)
+            yield Deployment(own, url, telegram, twilio, transports, app)
         for sender in transports.values():
             await sender.close()
 
@@ -121,6 +125,60 @@ async def test_the_app_registers_its_webhook_with_a_secret_token(deployment: Dep
     assert hook["secret_token"] == webhook_secret(deployment.runtime.settings)
     assert hook["allowed_updates"] == ["message", "callback_query"]
     assert {c["command"] for c in deployment.telegram.commands} == {"menu", "help", "stop"}
+
+
+async def test_the_webhook_feeds_a_ptb_application_without_an_updater(
+        deployment: Deployment) -> None:
+    d = deployment
+    application = d.app.state.telegram
+    assert isinstance(application, Application) and application.updater is None
+    assert application.running, "initialised and started with the app's lifespan"
+    assert application.bot.base_url == d.runtime.settings.telegram_api_base_url + TOKEN
+    seen: list[int] = []
+
+    async def spy(update: Update, context: object) -> None:
+        seen.append(update.update_id)
+
+    application.add_handler(TypeHandler(Update, spy), group=-1)
+    update = d.telegram.message_update(MOTHER, "/start KENANGA1")
+    response = await d.telegram.deliver(update)
+    assert response is not None and response.status_code == 200
+    assert seen == [update["update_id"]], "the update went through PTB's handlers"
+    # answered only after the engine committed: the reply is in the outbox already
+    async with d.runtime.sessions() as session:
+        pending = (await session.scalars(select(Outbox.text).where(
+            Outbox.channel == "telegram", Outbox.address == str(MOTHER)))).all()
+    assert any("Bu Ani" in text for text in pending)
+
+
+def test_polling_and_webhook_share_one_handler(deployment: Deployment) -> None:
+    def callbacks(application: Application) -> list[str]:  # type: ignore[type-arg]
+        return [h.callback.__qualname__ for group in application.handlers.values()
+                for h in group]
+
+    polled = build_application(deployment.runtime)
+    hooked = build_webhook_application(deployment.runtime)
+    assert hooked.updater is None and polled.updater is not None
+    assert callbacks(polled) == callbacks(hooked) == ["add_handlers.<locals>.on_update"]
+
+
+async def test_the_webhook_takes_updates_while_telegram_is_unreachable(
+        runtime: Runtime, demo: Any) -> None:
+    settings = runtime.settings.model_copy(update={
+        "telegram_bot_token": TOKEN, "telegram_api_base_url": "http://127.0.0.1:9/bot",
+        "public_base_url": "https://asibot.example.org"})
+    own = dataclasses.replace(runtime, settings=settings)
+    app = create_app(runtime=own, background=False)
+    update = {"update_id": 5, "message": {
+        "message_id": 1, "date": 1_790_000_000, "text": "/start MAWAR1",
+        "chat": {"id": MOTHER, "type": "private"},
+        "from": {"id": MOTHER, "is_bot": False, "first_name": "Siti"}}}
+    async with app.router.lifespan_context(app), httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://asibot.test") as http:
+        response = await http.post(PATH, json=update,
+                                   headers={SECRET_HEADER: webhook_secret(settings)})
+    assert response.status_code == 200
+    assert await _count(own, InboundMessage) == 1 and await _count(own, Outbox) == 1
 
 
 async def test_mother_registers_on_telegram_gets_tips_and_her_whatsapp_cadre_is_alerted(
@@ -184,8 +242,10 @@ async def test_a_wrong_or_missing_secret_token_is_refused_and_nothing_is_stored(
     assert await _count(deployment.runtime, InboundMessage) == 0
 
 
-async def test_bad_input_is_answered_clearly_never_with_a_500(deployment: Deployment) -> None:
+async def test_bad_input_is_answered_clearly_never_with_a_500(
+        deployment: Deployment, caplog: pytest.LogCaptureFixture) -> None:
     d = deployment
+    caplog.set_level(logging.INFO, logger="bot")
     secret = {SECRET_HEADER: webhook_secret(d.runtime.settings)}
     limit = d.runtime.settings.max_body_bytes
     async with httpx.AsyncClient(base_url=d.url) as http:
@@ -199,6 +259,10 @@ async def test_bad_input_is_answered_clearly_never_with_a_500(deployment: Deploy
         assert await post(b"[1, 2]") == 400
         assert await post(b'{"update_id": 1, "message": 5}') == 200  # unreadable: not retried
         assert await post(json.dumps({"update_id": 9, "poll": {"id": "p"}}).encode()) == 200
+        assert "telegram update unreadable (TypeError)" in caplog.text
+        # a kind of update PTB does not know yet: read, ignored, answered 200, logged by name
+        assert await post(json.dumps({"update_id": 10, "future_kind": {"x": 1}}).encode()) == 200
+        assert "telegram update ignored (future_kind)" in caplog.text
         assert await post(b'{"update_id": 1, "x": "' + b"a" * limit + b'"}') == 413
     edited = d.telegram.message_update(MOTHER, "halo")
     edited["edited_message"] = edited.pop("message")
