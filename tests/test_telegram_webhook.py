@@ -30,13 +30,14 @@ from bot.telegram.transport import TelegramTransport
 from bot.whatsapp.transport import WhatsAppTransport
 from db.models import InboundMessage, Mother, Outbox
 from scheduler.clock import FakeClock
+from scheduler.delivery import Deliverer
 from scheduler.planner import plan_tips
 from scheduler.transport import Transport
 from tests.fake_telegram import (
     TOKEN,
     FakeTelegram,
     bound_socket,
-    deliver_outbox,
+    deliverer,
     fake_telegram,
     serving,
 )
@@ -56,6 +57,7 @@ class Deployment:
     twilio: FakeTwilio
     transports: dict[str, Transport]
     app: Any = None
+    delivery: Deliverer | None = None
 
     @property
     def clock(self) -> FakeClock:
@@ -63,7 +65,10 @@ class Deployment:
         return self.runtime.clock
 
     async def deliver(self) -> int:
-        return await deliver_outbox(self.runtime, self.transports)
+        """What is due goes out through the real delivery loop."""
+        if self.delivery is None:
+            self.delivery = deliverer(self.runtime, self.transports)
+        return await self.delivery.drain()
 
     async def say(self, text: str | None = None, press: str | None = None,
                   **content: Any) -> list[str]:
@@ -299,3 +304,20 @@ async def test_webhook_logs_carry_neither_her_text_nor_her_chat(
     assert caplog.records, "the webhook does log"
     assert "Kartini" not in caplog.text and str(MOTHER) not in caplog.text
     assert TOKEN not in caplog.text and CADRE_WA not in caplog.text
+
+
+async def test_a_nul_or_a_lone_surrogate_in_her_text_is_cleaned_not_a_500(
+        deployment: Deployment) -> None:
+    d = deployment
+    await register(d)
+    secret = {SECRET_HEADER: webhook_secret(d.runtime.settings),
+              "content-type": "application/json"}
+    async with httpx.AsyncClient(base_url=d.url) as http:
+        for text in ("puting saya\x00 lecet", "terima kasih \ud83d bu"):
+            body = json.dumps(d.telegram.message_update(MOTHER, text))  # "\u0000", "\ud83d"
+            response = await http.post(PATH, content=body.encode(), headers=secret)
+            assert response.status_code == 200
+    async with d.runtime.sessions() as session:
+        kept = (await session.scalars(select(InboundMessage.text).order_by(
+            InboundMessage.id.desc()).limit(2))).all()
+    assert kept == ["terima kasih  bu", "puting saya lecet"]
