@@ -29,6 +29,7 @@ from bot.telegram.routes import PATH, SECRET_HEADER, webhook_secret
 from bot.telegram.transport import TelegramTransport
 from bot.whatsapp.transport import WhatsAppTransport
 from db.models import InboundMessage, Mother, Outbox
+from messages.texts import text as ui_text
 from scheduler.clock import FakeClock
 from scheduler.delivery import Deliverer
 from scheduler.planner import plan_tips
@@ -91,7 +92,10 @@ async def deployment(runtime: Runtime, demo: Any) -> AsyncIterator[Deployment]:
             "telegram_bot_token": TOKEN, "telegram_api_base_url": telegram.base_url + "/bot",
             "public_base_url": public, "twilio_account_sid": ACCOUNT_SID,
             "twilio_auth_token": AUTH_TOKEN, "twilio_whatsapp_from": FROM,
-            "twilio_api_base_url": twilio.base_url})
+            "twilio_api_base_url": twilio.base_url,
+            # Bu Ani never writes to the bot, so her 24-hour window is shut: what she is told
+            # goes as approved templates, as it must in production
+            "twilio_templates": {"alert": "HX" + "a" * 32, "relay": "HX" + "b" * 32}})
         own = dataclasses.replace(runtime, settings=settings)
         async with own.sessions() as session, session.begin():
             await add_staff(session, name="Bu Ani", role="cadre", posyandu="Posyandu Kenanga",
@@ -192,7 +196,7 @@ async def test_mother_registers_on_telegram_gets_tips_and_her_whatsapp_cadre_is_
     await register(d)
     # every button press was acknowledged in the webhook's answer, so the spinner stopped
     assert len(d.telegram.answered) == 4
-    assert d.twilio.bodies_to(CADRE_WA), "her cadre hears of a new mother on WhatsApp"
+    assert d.twilio.texts_to(CADRE_WA), "her cadre hears of a new mother on WhatsApp"
     keyboards = [m["reply_markup"] for m in d.telegram.sent if m["reply_markup"]]
     assert keyboards and all(len(b["callback_data"].encode()) <= 64
                              for k in keyboards for [b] in k["inline_keyboard"])
@@ -212,10 +216,10 @@ async def test_mother_registers_on_telegram_gets_tips_and_her_whatsapp_cadre_is_
             Outbox.channel == "telegram", Outbox.status == "sent"))).all()
     assert "tip" in kinds and len(d.telegram.sent) > before, "tips reach her on Telegram"
 
-    alerts = len(d.twilio.bodies_to(CADRE_WA))
+    alerts = len(d.twilio.texts_to(CADRE_WA))
     answer = await d.say("puting saya lecet dan berdarah")
     assert answer, "she gets first guidance at once"
-    assert len(d.twilio.bodies_to(CADRE_WA)) > alerts, "and Bu Ani an alert on WhatsApp"
+    assert len(d.twilio.texts_to(CADRE_WA)) > alerts, "and Bu Ani an alert on WhatsApp"
 
 
 async def test_commands_map_to_the_engines_words(deployment: Deployment) -> None:
@@ -321,3 +325,45 @@ async def test_a_nul_or_a_lone_surrogate_in_her_text_is_cleaned_not_a_500(
         kept = (await session.scalars(select(InboundMessage.text).order_by(
             InboundMessage.id.desc()).limit(2))).all()
     assert kept == ["terima kasih  bu", "puting saya lecet"]
+
+
+TELEGRAM_MEDIA = {
+    "photo": {"photo": [{"file_id": "AgAD", "file_unique_id": "u1", "width": 90,
+                         "height": 90}]},
+    "voice": {"voice": {"file_id": "AwAD", "file_unique_id": "u2", "duration": 4}},
+    "sticker": {"sticker": {"file_id": "CAAD", "file_unique_id": "u3", "width": 512,
+                            "height": 512, "is_animated": False, "is_video": False,
+                            "type": "regular"}},
+    "document": {"document": {"file_id": "BQAD", "file_unique_id": "u4",
+                              "file_name": "hasil.pdf"}},
+}
+
+
+async def test_media_gets_the_kind_text_only_answer_and_with_a_case_her_cadre_is_told(
+        deployment: Deployment) -> None:
+    d = deployment
+    await register(d)
+    for kind, content in TELEGRAM_MEDIA.items():  # no case open: the kind answer, in Bahasa
+        assert await d.say(**content) == [ui_text("common.media", "id")], kind
+    await d.say("puting saya lecet dan berdarah")  # a case for Bu Ani (on WhatsApp)
+    for kind, content in TELEGRAM_MEDIA.items():
+        before = len(d.twilio.texts_to(CADRE_WA))
+        assert await d.say(**content) == [ui_text("problem.media_passed", "id")], kind
+        [note] = d.twilio.texts_to(CADRE_WA)[before:]
+        assert "Siti" in note and ui_text(f"cases.media.{kind}", "id") in note, (kind, note)
+    before = len(d.twilio.texts_to(CADRE_WA))
+    answers = await d.say(caption="ini fotonya bu", **TELEGRAM_MEDIA["photo"])
+    told = d.twilio.texts_to(CADRE_WA)[before:]
+    assert any("ini fotonya bu" in t for t in told), "the caption reaches her cadre as words"
+    assert any(ui_text("cases.media.photo", "id") in t for t in told), "and that it was a photo"
+    assert answers[-1] == ui_text("problem.media_passed", "id")
+
+
+async def test_stop_on_telegram_stops_her_tips(deployment: Deployment) -> None:
+    d = deployment
+    await register(d)
+    answer = await d.say("/stop")
+    assert answer, "she is told she is stopped"
+    async with d.runtime.sessions() as session:
+        [siti] = (await session.scalars(select(Mother))).all()
+    assert siti.status == "opted_out"

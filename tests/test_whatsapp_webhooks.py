@@ -22,6 +22,7 @@ from bot.telegram.transport import TelegramTransport
 from bot.whatsapp.routes import INBOUND_PATH, STATUS_PATH
 from bot.whatsapp.transport import WhatsAppTransport
 from db.models import InboundMessage, Mother, Outbox
+from messages.texts import text as ui_text
 from scheduler.clock import FakeClock
 from scheduler.delivery import Deliverer
 from scheduler.planner import plan_tips
@@ -295,3 +296,32 @@ async def test_a_nul_in_her_text_is_cleaned_not_a_500(wa: WhatsApp) -> None:
         kept = await session.scalar(select(InboundMessage.text).order_by(
             InboundMessage.id.desc()).limit(1))
     assert kept == "puting saya lecet"
+
+
+WHATSAPP_MEDIA = {"photo": "image/jpeg", "voice": "audio/ogg", "sticker": "image/webp",
+                  "document": "application/pdf"}
+
+
+def _media(content_type: str) -> dict[str, str]:
+    return {"NumMedia": "1", "MediaContentType0": content_type,
+            "MediaUrl0": "https://api.twilio.com/2010-04-01/Accounts/AC/Messages/MM1/Media/ME1"}
+
+
+async def test_media_gets_the_kind_text_only_answer_and_with_a_case_her_cadre_is_told(
+        wa: WhatsApp) -> None:
+    await register(wa)
+    for kind, content_type in WHATSAPP_MEDIA.items():  # no case: the kind answer, in Bahasa
+        assert await wa.say("", **_media(content_type)) == [ui_text("common.media", "id")], kind
+    await wa.say("puting saya lecet dan berdarah")  # a case for Bu Tini (on Telegram)
+    for kind, content_type in WHATSAPP_MEDIA.items():
+        before = len(wa.telegram.texts_to(CADRE_CHAT))
+        answer = await wa.say("", **_media(content_type))
+        assert answer == [ui_text("problem.media_passed", "id")], kind
+        [note] = wa.telegram.texts_to(CADRE_CHAT)[before:]
+        assert "Siti" in note and ui_text(f"cases.media.{kind}", "id") in note, (kind, note)
+    before = len(wa.telegram.texts_to(CADRE_CHAT))
+    answers = await wa.say("ini fotonya bu", **_media("image/jpeg"))
+    told = wa.telegram.texts_to(CADRE_CHAT)[before:]
+    assert any("ini fotonya bu" in t for t in told), "the caption reaches her cadre as words"
+    assert any(ui_text("cases.media.photo", "id") in t for t in told), "and that it was a photo"
+    assert answers[-1] == ui_text("problem.media_passed", "id")

@@ -22,6 +22,7 @@ from telegram.ext import Application, ContextTypes, TypeHandler
 
 from bot.runtime import Runtime
 from bot.telegram.adapter import Parsed, parse
+from bot.webhooks import messages_of
 
 log = logging.getLogger(__name__)
 
@@ -51,9 +52,10 @@ async def receive(runtime: Runtime, update: Update) -> Parsed:
         log.info("telegram update ignored (%s)", update_kind(update),
                  extra={"update_id": update.update_id})
         return parsed
-    result = await runtime.handle(parsed.inbound)
-    log.info("telegram message handled", extra={"duplicate": result.duplicate,
-                                                 "replies": len(result.outbox_ids)})
+    for inbound in messages_of(parsed.inbound):  # a captioned photo: the words, then the photo
+        result = await runtime.handle(inbound)
+        log.info("telegram message handled", extra={"duplicate": result.duplicate,
+                                                     "replies": len(result.outbox_ids)})
     return parsed
 
 
