@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.settings import Settings, load_settings
-from bot.whatsapp.render import MAX_BODY, render
+from bot.whatsapp.render import CUT, MAX_BODY, render
 from bot.whatsapp.transport import WhatsAppTransport
 from scheduler.transport import OutgoingMessage, SendError
 from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FROM, FakeTwilio, fake_twilio
@@ -64,19 +64,32 @@ async def test_a_template_goes_through_the_content_api(
     assert json.loads(sent["ContentVariables"]) == {"1": "Siti", "2": "pelekatan"}
 
 
-async def test_a_long_text_is_split_into_messages_under_1600_characters(
+async def test_a_long_text_is_one_message_shortened_with_its_choices_whole(
         transport: WhatsAppTransport, twilio: FakeTwilio) -> None:
     text = "\n\n".join(["Kalimat tentang ASI eksklusif. " * 30] * 3)
-    await transport.send(outgoing(text, [{"key": "1", "label": "Lanjut"}]))
-    assert len(twilio.sent) == 3
-    assert all(len(m["Body"]) <= MAX_BODY for m in twilio.sent)
-    assert twilio.sent[-1]["Body"].endswith("1. Lanjut")
+    sid = await transport.send(outgoing(text, [{"key": "1", "label": "Lanjut"}]))
+    [sent] = twilio.sent  # one row, one Twilio message: its sid is the row's
+    assert sid == sent["Sid"] and len(sent["Body"]) <= MAX_BODY
+    assert sent["Body"].endswith(CUT + "\n\n1. Lanjut")
+    assert sent["Body"].startswith("Kalimat tentang ASI eksklusif.")
 
 
-async def test_a_text_too_long_for_four_messages_is_refused_before_sending(
+async def test_a_failed_long_message_is_retried_as_the_same_one_message(
+        transport: WhatsAppTransport, twilio: FakeTwilio) -> None:
+    text = "Paragraf panjang. " * 200
+    twilio.fail(NUMBER, 30001)  # Twilio's queue overflows once: the loop tries again later
+    with pytest.raises(SendError) as raised:
+        await transport.send(outgoing(text))
+    assert not raised.value.permanent and twilio.sent == []
+    sid = await transport.send(outgoing(text))
+    assert [m["Sid"] for m in twilio.sent] == [sid], "nothing she already has is sent again"
+
+
+async def test_choices_that_cannot_fit_are_refused_before_sending(
         transport: WhatsAppTransport, twilio: FakeTwilio) -> None:
     with pytest.raises(SendError) as raised:
-        await transport.send(outgoing("kata " * 2000))
+        await transport.send(outgoing("?", [{"key": str(i), "label": "pilihan " * 40}
+                                            for i in range(8)]))
     assert raised.value.permanent and raised.value.code == "too_long"
     assert twilio.sent == []
 
@@ -115,6 +128,7 @@ async def test_sending_logs_neither_the_number_nor_the_text(
     assert NUMBER.lstrip("+") not in caplog.text
 
 
-def test_render_puts_choices_on_the_last_part_only() -> None:
-    parts = render("a" * 1598, [{"key": "1", "label": "Ya"}])
-    assert parts == ["a" * 1598, "1. Ya"]
+def test_render_keeps_what_fits_and_cuts_at_a_word() -> None:
+    assert render("a" * 1598, []) == "a" * 1598
+    body = render("kata " * 400, [{"key": "1", "label": "Ya"}])
+    assert len(body) <= MAX_BODY and body.endswith("kata" + CUT + "\n\n1. Ya")
