@@ -62,13 +62,19 @@ def create_app(
         async with contextlib.AsyncExitStack() as stack:
             if background and settings.scheduler_enabled:
                 await stack.enter_async_context(background_work(own))
-            if background:  # Telegram polling, or registering our webhook
-                await stack.enter_async_context(telegram_running(own))
-            yield
+            # the webhook's PTB Application (always, in webhook mode: it serves requests);
+            # with background work, polling or registering our webhook too
+            app.state.telegram = await stack.enter_async_context(
+                telegram_running(own, background=background))
+            try:
+                yield
+            finally:
+                app.state.telegram = None
         if runtime is None:
             await own.close()
 
     app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.telegram = None
     if runtime is not None:
         app.state.runtime = runtime
     return app

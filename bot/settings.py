@@ -10,7 +10,7 @@ import re
 import zoneinfo
 from functools import lru_cache
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from pydantic_settings import SettingsError as SourceError
 
@@ -68,6 +68,8 @@ class Settings(BaseSettings):
     dashboard_secret: str = ""
 
     scheduler_enabled: bool = True
+    # on by default for a local install; off by default once PUBLIC_BASE_URL makes the server
+    # public (anyone could chat as anyone); SIMULATOR_ENABLED set explicitly always wins
     simulator_enabled: bool = True
     max_body_bytes: int = Field(64 * 1024, ge=1024)
 
@@ -113,6 +115,12 @@ class Settings(BaseSettings):
         if value.upper() not in logging.getLevelNamesMapping():
             raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
         return value.upper()
+
+    @model_validator(mode="after")
+    def _simulator_off_when_public(self) -> Settings:
+        if "simulator_enabled" not in self.model_fields_set and self.public_base_url:
+            self.simulator_enabled = False
+        return self
 
     @property
     def is_sqlite(self) -> bool:

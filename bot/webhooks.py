@@ -5,8 +5,12 @@ A webhook parses, records, answers. Nothing here logs a phone number or a messag
 
 from __future__ import annotations
 
+import dataclasses
+
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import PlainTextResponse, Response
+
+from flows.types import Inbound
 
 
 class BodyTooLarge(Exception):
@@ -64,3 +68,18 @@ def split_text(text: str, limit: int) -> list[str]:
     if rest or not parts:
         parts.append(rest)
     return parts
+
+
+def messages_of(inbound: Inbound) -> list[Inbound]:
+    """What the engine runs for one message, in order.
+
+    A photo (voice note, file...) with a caption is two things she said: the caption,
+    read as text like any message, then the photo itself (`msg_id` + ":media", no text),
+    so that with a case open her cadre is told she sent one (and she hears that we read
+    only text), exactly as for a photo without words. Each part is deduplicated on its
+    own msg_id, so a retried webhook runs neither twice.
+    """
+    if inbound.media is None or not inbound.text.strip():
+        return [inbound]
+    return [dataclasses.replace(inbound, media=None),
+            dataclasses.replace(inbound, text="", msg_id=f"{inbound.msg_id}:media")]

@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
+
+# what no database column may hold: NUL and the other C0 controls (tab and line breaks are
+# text), and lone UTF-16 surrogates (JSON's "\ud83d" without its pair). PostgreSQL refuses
+# both (asyncpg: CharacterNotInRepertoireError / UnicodeEncodeError), which would answer a
+# webhook 500 and have the provider retry it forever.
+_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def clean_text(value: str) -> str:
+    """A string as we can store it: NUL, control characters and lone surrogates dropped."""
+    return _UNSTORABLE.sub("", value)
 
 
 @dataclass(frozen=True)
 class Inbound:
-    """One message from a person, as every channel normalises it."""
+    """One message from a person, as every channel normalises it.
+
+    Its strings are cleaned on the way in (`clean_text`), so no channel can hand the engine
+    a character the database cannot hold.
+    """
 
     channel: str
     address: str
@@ -17,6 +33,12 @@ class Inbound:
     at: datetime
     # photo | voice | sticker | document | video | location: something we cannot read
     media: str | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("address", "text", "msg_id"):
+            value = getattr(self, name)
+            if _UNSTORABLE.search(value):
+                object.__setattr__(self, name, clean_text(value))
 
 
 @dataclass(frozen=True)

@@ -10,24 +10,24 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import itertools
 import json
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import httpx
 import uvicorn
-from sqlalchemy import select
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.runtime import Runtime
-from db.models import Outbox
-from scheduler.transport import OutgoingMessage, SendError, Transport
+from scheduler.delivery import Deliverer, DeliveryConfig
+from scheduler.transport import Transport
 
 TOKEN = "123456:TEST-token-abcdefghijklmnop"
 BOT = {"id": 123456, "is_bot": True, "first_name": "Sahabat ASI", "username": "sahabat_asi_bot",
@@ -69,24 +69,14 @@ async def serving(app: Any, sock: socket.socket | None = None,
         sock.close()
 
 
-async def deliver_outbox(runtime: Runtime, transports: dict[str, Transport]) -> int:
-    """Send every due pending row of the given channels once (a stand-in delivery loop)."""
-    now = runtime.clock.now()
-    async with runtime.sessions() as session, session.begin():
-        rows = (await session.scalars(
-            select(Outbox).where(Outbox.status == "pending", Outbox.not_before <= now,
-                                 Outbox.channel.in_(list(transports)))
-            .order_by(Outbox.id))).all()
-        for row in rows:
-            message = OutgoingMessage(outbox_id=row.id, channel=row.channel,
-                                      address=row.address, text=row.text,
-                                      choices=list(row.choices or []), kind=row.kind)
-            try:
-                row.provider_msg_id = await transports[row.channel].send(message)
-                row.status, row.sent_at = "sent", now
-            except SendError as exc:
-                row.status, row.error_code = "failed", exc.code
-    return len(rows)
+def deliverer(runtime: Runtime, transports: Mapping[str, Transport]) -> Deliverer:
+    """The real delivery loop (scheduler.delivery) over these senders, as `asibot serve` runs
+    it: leases, the WhatsApp 24-hour window and templates from the settings, retries with
+    backoff, pacing. Only the per-chat gap is shortened (Telegram's second a chat would make
+    every conversation here take seconds); `await deliverer(...).drain()` sends what is due."""
+    base = DeliveryConfig.from_settings(runtime.settings)
+    config = dataclasses.replace(base, per_chat_seconds={"telegram": 0.01}, idle_seconds=0.05)
+    return Deliverer(transports, runtime.sessions, runtime.clock, config, worker="test-worker")
 
 
 def user(chat_id: int, name: str = "Siti") -> dict[str, Any]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import itertools
+import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
@@ -55,6 +56,15 @@ class FakeTwilio:
         """Every body sent to a number (templates as 'template:<ContentSid>')."""
         return [m.get("Body") or f"template:{m.get('ContentSid')}" for m in self.sent
                 if m["To"] == f"whatsapp:{number}"]
+
+    def texts_to(self, number: str) -> list[str]:
+        """What a number read: each body, or a template's text (its variable "1")."""
+        texts = []
+        for m in self.sent:
+            if m["To"] == f"whatsapp:{number}":
+                variables = json.loads(m.get("ContentVariables") or "{}")
+                texts.append(m.get("Body") or str(variables.get("1", "")))
+        return texts
 
     async def create_message(self, request: Request) -> Response:
         """POST /2010-04-01/Accounts/{sid}/Messages.json."""

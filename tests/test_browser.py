@@ -29,7 +29,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> object:
         pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
     workdir = tmp_path_factory.mktemp("browser")
     env = {"DATABASE_URL": f"sqlite+aiosqlite:///{workdir}/asibot.db",
-           "PUSKESMAS_NAME": "Puskesmas Taman Baca", "SCHEDULER_ENABLED": "false"}
+           "PUSKESMAS_NAME": "Puskesmas Taman Baca", "SCHEDULER_ENABLED": "false",
+           "SIMULATOR_ENABLED": "true"}  # set explicitly: PUBLIC_BASE_URL turns it off
     asibot = [sys.executable, "-m", "bot"]
     for step in (["db", "upgrade"], ["demo-data"]):
         subprocess.run([*asibot, *step], env={**os.environ, **env}, cwd=workdir, check=True,

@@ -17,23 +17,28 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy import func, select
+from telegram import Update
+from telegram.ext import Application, TypeHandler
 
 from bot.app import create_app
 from bot.logging import setup_logging
 from bot.operators import ChannelAddress, add_staff
 from bot.runtime import Runtime
+from bot.telegram.polling import build_application, build_webhook_application
 from bot.telegram.routes import PATH, SECRET_HEADER, webhook_secret
 from bot.telegram.transport import TelegramTransport
 from bot.whatsapp.transport import WhatsAppTransport
 from db.models import InboundMessage, Mother, Outbox
+from messages.texts import text as ui_text
 from scheduler.clock import FakeClock
+from scheduler.delivery import Deliverer
 from scheduler.planner import plan_tips
 from scheduler.transport import Transport
 from tests.fake_telegram import (
     TOKEN,
     FakeTelegram,
     bound_socket,
-    deliver_outbox,
+    deliverer,
     fake_telegram,
     serving,
 )
@@ -52,6 +57,8 @@ class Deployment:
     telegram: FakeTelegram
     twilio: FakeTwilio
     transports: dict[str, Transport]
+    app: Any = None
+    delivery: Deliverer | None = None
 
     @property
     def clock(self) -> FakeClock:
@@ -59,7 +66,10 @@ class Deployment:
         return self.runtime.clock
 
     async def deliver(self) -> int:
-        return await deliver_outbox(self.runtime, self.transports)
+        """What is due goes out through the real delivery loop."""
+        if self.delivery is None:
+            self.delivery = deliverer(self.runtime, self.transports)
+        return await self.delivery.drain()
 
     async def say(self, text: str | None = None, press: str | None = None,
                   **content: Any) -> list[str]:
@@ -82,7 +92,10 @@ async def deployment(runtime: Runtime, demo: Any) -> AsyncIterator[Deployment]:
             "telegram_bot_token": TOKEN, "telegram_api_base_url": telegram.base_url + "/bot",
             "public_base_url": public, "twilio_account_sid": ACCOUNT_SID,
             "twilio_auth_token": AUTH_TOKEN, "twilio_whatsapp_from": FROM,
-            "twilio_api_base_url": twilio.base_url})
+            "twilio_api_base_url": twilio.base_url,
+            # Bu Ani never writes to the bot, so her 24-hour window is shut: what she is told
+            # goes as approved templates, as it must in production
+            "twilio_templates": {"alert": "HX" + "a" * 32, "relay": "HX" + "b" * 32}})
         own = dataclasses.replace(runtime, settings=settings)
         async with own.sessions() as session, session.begin():
             await add_staff(session, name="Bu Ani", role="cadre", posyandu="Posyandu Kenanga",
@@ -96,7 +109,7 @@ async def deployment(runtime: Runtime, demo: Any) -> AsyncIterator[Deployment]:
                 if telegram.webhook and telegram.commands:  # both registered, in order
                     break
                 await __import__("asyncio").sleep(0.02)
-            yield Deployment(own, url, telegram, twilio, transports)
+            yield Deployment(own, url, telegram, twilio, transports, app)
         for sender in transports.values():
             await sender.close()
 
@@ -123,13 +136,67 @@ async def test_the_app_registers_its_webhook_with_a_secret_token(deployment: Dep
     assert {c["command"] for c in deployment.telegram.commands} == {"menu", "help", "stop"}
 
 
+async def test_the_webhook_feeds_a_ptb_application_without_an_updater(
+        deployment: Deployment) -> None:
+    d = deployment
+    application = d.app.state.telegram
+    assert isinstance(application, Application) and application.updater is None
+    assert application.running, "initialised and started with the app's lifespan"
+    assert application.bot.base_url == d.runtime.settings.telegram_api_base_url + TOKEN
+    seen: list[int] = []
+
+    async def spy(update: Update, context: object) -> None:
+        seen.append(update.update_id)
+
+    application.add_handler(TypeHandler(Update, spy), group=-1)
+    update = d.telegram.message_update(MOTHER, "/start KENANGA1")
+    response = await d.telegram.deliver(update)
+    assert response is not None and response.status_code == 200
+    assert seen == [update["update_id"]], "the update went through PTB's handlers"
+    # answered only after the engine committed: the reply is in the outbox already
+    async with d.runtime.sessions() as session:
+        pending = (await session.scalars(select(Outbox.text).where(
+            Outbox.channel == "telegram", Outbox.address == str(MOTHER)))).all()
+    assert any("Bu Ani" in text for text in pending)
+
+
+def test_polling_and_webhook_share_one_handler(deployment: Deployment) -> None:
+    def callbacks(application: Application) -> list[str]:  # type: ignore[type-arg]
+        return [h.callback.__qualname__ for group in application.handlers.values()
+                for h in group]
+
+    polled = build_application(deployment.runtime)
+    hooked = build_webhook_application(deployment.runtime)
+    assert hooked.updater is None and polled.updater is not None
+    assert callbacks(polled) == callbacks(hooked) == ["add_handlers.<locals>.on_update"]
+
+
+async def test_the_webhook_takes_updates_while_telegram_is_unreachable(
+        runtime: Runtime, demo: Any) -> None:
+    settings = runtime.settings.model_copy(update={
+        "telegram_bot_token": TOKEN, "telegram_api_base_url": "http://127.0.0.1:9/bot",
+        "public_base_url": "https://asibot.example.org"})
+    own = dataclasses.replace(runtime, settings=settings)
+    app = create_app(runtime=own, background=False)
+    update = {"update_id": 5, "message": {
+        "message_id": 1, "date": 1_790_000_000, "text": "/start MAWAR1",
+        "chat": {"id": MOTHER, "type": "private"},
+        "from": {"id": MOTHER, "is_bot": False, "first_name": "Siti"}}}
+    async with app.router.lifespan_context(app), httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://asibot.test") as http:
+        response = await http.post(PATH, json=update,
+                                   headers={SECRET_HEADER: webhook_secret(settings)})
+    assert response.status_code == 200
+    assert await _count(own, InboundMessage) == 1 and await _count(own, Outbox) == 1
+
+
 async def test_mother_registers_on_telegram_gets_tips_and_her_whatsapp_cadre_is_alerted(
         deployment: Deployment) -> None:
     d = deployment
     await register(d)
     # every button press was acknowledged in the webhook's answer, so the spinner stopped
     assert len(d.telegram.answered) == 4
-    assert d.twilio.bodies_to(CADRE_WA), "her cadre hears of a new mother on WhatsApp"
+    assert d.twilio.texts_to(CADRE_WA), "her cadre hears of a new mother on WhatsApp"
     keyboards = [m["reply_markup"] for m in d.telegram.sent if m["reply_markup"]]
     assert keyboards and all(len(b["callback_data"].encode()) <= 64
                              for k in keyboards for [b] in k["inline_keyboard"])
@@ -149,10 +216,10 @@ async def test_mother_registers_on_telegram_gets_tips_and_her_whatsapp_cadre_is_
             Outbox.channel == "telegram", Outbox.status == "sent"))).all()
     assert "tip" in kinds and len(d.telegram.sent) > before, "tips reach her on Telegram"
 
-    alerts = len(d.twilio.bodies_to(CADRE_WA))
+    alerts = len(d.twilio.texts_to(CADRE_WA))
     answer = await d.say("puting saya lecet dan berdarah")
     assert answer, "she gets first guidance at once"
-    assert len(d.twilio.bodies_to(CADRE_WA)) > alerts, "and Bu Ani an alert on WhatsApp"
+    assert len(d.twilio.texts_to(CADRE_WA)) > alerts, "and Bu Ani an alert on WhatsApp"
 
 
 async def test_commands_map_to_the_engines_words(deployment: Deployment) -> None:
@@ -184,8 +251,10 @@ async def test_a_wrong_or_missing_secret_token_is_refused_and_nothing_is_stored(
     assert await _count(deployment.runtime, InboundMessage) == 0
 
 
-async def test_bad_input_is_answered_clearly_never_with_a_500(deployment: Deployment) -> None:
+async def test_bad_input_is_answered_clearly_never_with_a_500(
+        deployment: Deployment, caplog: pytest.LogCaptureFixture) -> None:
     d = deployment
+    caplog.set_level(logging.INFO, logger="bot")
     secret = {SECRET_HEADER: webhook_secret(d.runtime.settings)}
     limit = d.runtime.settings.max_body_bytes
     async with httpx.AsyncClient(base_url=d.url) as http:
@@ -199,6 +268,10 @@ async def test_bad_input_is_answered_clearly_never_with_a_500(deployment: Deploy
         assert await post(b"[1, 2]") == 400
         assert await post(b'{"update_id": 1, "message": 5}') == 200  # unreadable: not retried
         assert await post(json.dumps({"update_id": 9, "poll": {"id": "p"}}).encode()) == 200
+        assert "telegram update unreadable (TypeError)" in caplog.text
+        # a kind of update PTB does not know yet: read, ignored, answered 200, logged by name
+        assert await post(json.dumps({"update_id": 10, "future_kind": {"x": 1}}).encode()) == 200
+        assert "telegram update ignored (future_kind)" in caplog.text
         assert await post(b'{"update_id": 1, "x": "' + b"a" * limit + b'"}') == 413
     edited = d.telegram.message_update(MOTHER, "halo")
     edited["edited_message"] = edited.pop("message")
@@ -235,3 +308,62 @@ async def test_webhook_logs_carry_neither_her_text_nor_her_chat(
     assert caplog.records, "the webhook does log"
     assert "Kartini" not in caplog.text and str(MOTHER) not in caplog.text
     assert TOKEN not in caplog.text and CADRE_WA not in caplog.text
+
+
+async def test_a_nul_or_a_lone_surrogate_in_her_text_is_cleaned_not_a_500(
+        deployment: Deployment) -> None:
+    d = deployment
+    await register(d)
+    secret = {SECRET_HEADER: webhook_secret(d.runtime.settings),
+              "content-type": "application/json"}
+    async with httpx.AsyncClient(base_url=d.url) as http:
+        for text in ("puting saya\x00 lecet", "terima kasih \ud83d bu"):
+            body = json.dumps(d.telegram.message_update(MOTHER, text))  # "\u0000", "\ud83d"
+            response = await http.post(PATH, content=body.encode(), headers=secret)
+            assert response.status_code == 200
+    async with d.runtime.sessions() as session:
+        kept = (await session.scalars(select(InboundMessage.text).order_by(
+            InboundMessage.id.desc()).limit(2))).all()
+    assert kept == ["terima kasih  bu", "puting saya lecet"]
+
+
+TELEGRAM_MEDIA = {
+    "photo": {"photo": [{"file_id": "AgAD", "file_unique_id": "u1", "width": 90,
+                         "height": 90}]},
+    "voice": {"voice": {"file_id": "AwAD", "file_unique_id": "u2", "duration": 4}},
+    "sticker": {"sticker": {"file_id": "CAAD", "file_unique_id": "u3", "width": 512,
+                            "height": 512, "is_animated": False, "is_video": False,
+                            "type": "regular"}},
+    "document": {"document": {"file_id": "BQAD", "file_unique_id": "u4",
+                              "file_name": "hasil.pdf"}},
+}
+
+
+async def test_media_gets_the_kind_text_only_answer_and_with_a_case_her_cadre_is_told(
+        deployment: Deployment) -> None:
+    d = deployment
+    await register(d)
+    for kind, content in TELEGRAM_MEDIA.items():  # no case open: the kind answer, in Bahasa
+        assert await d.say(**content) == [ui_text("common.media", "id")], kind
+    await d.say("puting saya lecet dan berdarah")  # a case for Bu Ani (on WhatsApp)
+    for kind, content in TELEGRAM_MEDIA.items():
+        before = len(d.twilio.texts_to(CADRE_WA))
+        assert await d.say(**content) == [ui_text("problem.media_passed", "id")], kind
+        [note] = d.twilio.texts_to(CADRE_WA)[before:]
+        assert "Siti" in note and ui_text(f"cases.media.{kind}", "id") in note, (kind, note)
+    before = len(d.twilio.texts_to(CADRE_WA))
+    answers = await d.say(caption="ini fotonya bu", **TELEGRAM_MEDIA["photo"])
+    told = d.twilio.texts_to(CADRE_WA)[before:]
+    assert any("ini fotonya bu" in t for t in told), "the caption reaches her cadre as words"
+    assert any(ui_text("cases.media.photo", "id") in t for t in told), "and that it was a photo"
+    assert answers[-1] == ui_text("problem.media_passed", "id")
+
+
+async def test_stop_on_telegram_stops_her_tips(deployment: Deployment) -> None:
+    d = deployment
+    await register(d)
+    answer = await d.say("/stop")
+    assert answer, "she is told she is stopped"
+    async with d.runtime.sessions() as session:
+        [siti] = (await session.scalars(select(Mother))).all()
+    assert siti.status == "opted_out"

@@ -22,15 +22,21 @@ from bot.telegram.transport import TelegramTransport
 from bot.whatsapp.routes import INBOUND_PATH, STATUS_PATH
 from bot.whatsapp.transport import WhatsAppTransport
 from db.models import InboundMessage, Mother, Outbox
+from messages.texts import text as ui_text
 from scheduler.clock import FakeClock
+from scheduler.delivery import Deliverer
 from scheduler.planner import plan_tips
 from scheduler.transport import Transport
-from tests.fake_telegram import TOKEN, FakeTelegram, deliver_outbox, fake_telegram
+from tests.fake_telegram import TOKEN, FakeTelegram, deliverer, fake_telegram
 from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FROM, FakeTwilio, fake_twilio, sign
 
 PUBLIC = "https://asibot.example.org"
+# the loggers that print numbers, bodies or the bot token when left at INFO/DEBUG
+VENDOR_LOGGERS = ("twilio.http_client", "twilio.async_http_client", "httpx", "httpcore",
+                  "aiosqlite", "telegram.ext")
 MOTHER = "+6281377770001"
 CADRE_CHAT = 880011
+TIP_TEMPLATE = "HX" + "7" * 32
 
 
 @dataclasses.dataclass
@@ -43,6 +49,7 @@ class WhatsApp:
     telegram: FakeTelegram
     transports: dict[str, Transport]
     sids: int = 0
+    delivery: Deliverer | None = None
 
     @property
     def clock(self) -> FakeClock:
@@ -57,6 +64,12 @@ class WhatsApp:
         return await self.http.post(path, content=body, headers={
             "X-Twilio-Signature": sig, "content-type": "application/x-www-form-urlencoded"})
 
+    async def deliver(self) -> int:
+        """What is due goes out through the real delivery loop (window, templates, retries)."""
+        if self.delivery is None:
+            self.delivery = deliverer(self.runtime, self.transports)
+        return await self.delivery.drain()
+
     def message(self, body: str = "", sender: str = MOTHER, **extra: str) -> dict[str, str]:
         self.sids += 1
         return {"MessageSid": f"SM{self.sids:032d}", "AccountSid": ACCOUNT_SID,
@@ -70,7 +83,7 @@ class WhatsApp:
         assert response.status_code == 200, response.text
         assert response.headers["content-type"].startswith("text/xml")
         assert "<Response></Response>" in response.text
-        await deliver_outbox(self.runtime, self.transports)
+        await self.deliver()
         return self.twilio.bodies_to(MOTHER)[before:]
 
 
@@ -81,7 +94,8 @@ async def wa(runtime: Runtime, demo: Any) -> AsyncIterator[WhatsApp]:
             "public_base_url": PUBLIC, "twilio_account_sid": ACCOUNT_SID,
             "twilio_auth_token": AUTH_TOKEN, "twilio_whatsapp_from": FROM,
             "twilio_api_base_url": twilio.base_url, "telegram_bot_token": TOKEN,
-            "telegram_api_base_url": telegram.base_url + "/bot"})
+            "telegram_api_base_url": telegram.base_url + "/bot",
+            "twilio_templates": {"tip": TIP_TEMPLATE}})
         own = dataclasses.replace(runtime, settings=settings)
         async with own.sessions() as session, session.begin():
             await add_staff(session, name="Bu Tini", role="cadre", posyandu="Posyandu Anggrek",
@@ -124,18 +138,30 @@ async def test_mother_registers_on_whatsapp_gets_tips_and_her_telegram_cadre_is_
             Outbox.channel == "whatsapp"))).all()
     assert set(addresses) == {identity_address}
 
-    before = len(wa.twilio.bodies_to(MOTHER))
+    # a week of mornings. She writes on the morning her first tip is due, so the 24-hour
+    # window is open for that one and shut for the later ones: those go as the approved
+    # template (TWILIO_TEMPLATES), which the delivery loop chooses outside the window
     wa.clock.advance(timedelta(hours=22))
-    await wa.say("terima kasih")  # she writes: the 24-hour window stays open for the tips
+    wrote = False
     for _ in range(8):
         async with wa.runtime.sessions() as session, session.begin():
             await plan_tips(session, wa.runtime.clock.now())
-        await deliver_outbox(wa.runtime, wa.transports)
+            due = await session.scalar(select(func.count()).select_from(Outbox).where(
+                Outbox.kind == "tip", Outbox.status == "pending",
+                Outbox.not_before <= wa.runtime.clock.now()))
+        if due and not wrote:
+            await wa.say("terima kasih")
+            wrote = True
+        await wa.deliver()
         wa.clock.advance(timedelta(days=1))
     async with wa.runtime.sessions() as session:
-        kinds = (await session.scalars(select(Outbox.kind).where(
-            Outbox.channel == "whatsapp", Outbox.status == "sent"))).all()
-    assert "tip" in kinds and len(wa.twilio.bodies_to(MOTHER)) > before
+        tips = (await session.execute(select(Outbox.status, Outbox.provider_msg_id).where(
+            Outbox.channel == "whatsapp", Outbox.kind == "tip").order_by(Outbox.id))).all()
+    assert len(tips) >= 2 and all(status == "sent" for status, _ in tips), tips
+    by_sid = {m["Sid"]: m for m in wa.twilio.sent}
+    sent = [by_sid[str(sid)] for _, sid in tips]
+    assert "Body" in sent[0] and "ContentSid" not in sent[0], "inside her window: as text"
+    assert all(m.get("ContentSid") == TIP_TEMPLATE for m in sent[1:]), "outside: the template"
 
     alerts = len(wa.telegram.texts_to(CADRE_CHAT))
     answer = await wa.say("puting saya lecet dan berdarah")
@@ -251,9 +277,10 @@ async def test_outside_the_window_the_row_waits_for_her_next_message(wa: WhatsAp
 
 async def test_webhook_logs_carry_neither_her_number_nor_her_words(
         wa: WhatsApp, caplog: pytest.LogCaptureFixture) -> None:
-    setup_logging("INFO")
-    caplog.set_level(logging.INFO)
-    caplog.set_level(logging.DEBUG, logger="bot")
+    for name in VENDOR_LOGGERS:  # as chatty as anything before us may have left them
+        logging.getLogger(name).setLevel(logging.DEBUG)
+    setup_logging("DEBUG")  # the app's own setup: it alone must hold the vendors at WARNING
+    caplog.set_level(logging.DEBUG)
     await wa.say("DAFTAR ANGGREK1")
     await wa.say("1")
     await wa.say("1")
@@ -263,3 +290,42 @@ async def test_webhook_logs_carry_neither_her_number_nor_her_words(
     assert caplog.records
     for secret in ("Kartini", MOTHER, MOTHER.lstrip("+"), AUTH_TOKEN):
         assert secret not in caplog.text
+
+
+async def test_a_nul_in_her_text_is_cleaned_not_a_500(wa: WhatsApp) -> None:
+    await register(wa)
+    response = await wa.post(INBOUND_PATH, wa.message("puting saya\x00 lecet\x07"))
+    assert response.status_code == 200 and "<Response>" in response.text
+    async with wa.runtime.sessions() as session:
+        kept = await session.scalar(select(InboundMessage.text).order_by(
+            InboundMessage.id.desc()).limit(1))
+    assert kept == "puting saya lecet"
+
+
+WHATSAPP_MEDIA = {"photo": "image/jpeg", "voice": "audio/ogg", "sticker": "image/webp",
+                  "document": "application/pdf"}
+
+
+def _media(content_type: str) -> dict[str, str]:
+    return {"NumMedia": "1", "MediaContentType0": content_type,
+            "MediaUrl0": "https://api.twilio.com/2010-04-01/Accounts/AC/Messages/MM1/Media/ME1"}
+
+
+async def test_media_gets_the_kind_text_only_answer_and_with_a_case_her_cadre_is_told(
+        wa: WhatsApp) -> None:
+    await register(wa)
+    for kind, content_type in WHATSAPP_MEDIA.items():  # no case: the kind answer, in Bahasa
+        assert await wa.say("", **_media(content_type)) == [ui_text("common.media", "id")], kind
+    await wa.say("puting saya lecet dan berdarah")  # a case for Bu Tini (on Telegram)
+    for kind, content_type in WHATSAPP_MEDIA.items():
+        before = len(wa.telegram.texts_to(CADRE_CHAT))
+        answer = await wa.say("", **_media(content_type))
+        assert answer == [ui_text("problem.media_passed", "id")], kind
+        [note] = wa.telegram.texts_to(CADRE_CHAT)[before:]
+        assert "Siti" in note and ui_text(f"cases.media.{kind}", "id") in note, (kind, note)
+    before = len(wa.telegram.texts_to(CADRE_CHAT))
+    answers = await wa.say("ini fotonya bu", **_media("image/jpeg"))
+    told = wa.telegram.texts_to(CADRE_CHAT)[before:]
+    assert any("ini fotonya bu" in t for t in told), "the caption reaches her cadre as words"
+    assert any(ui_text("cases.media.photo", "id") in t for t in told), "and that it was a photo"
+    assert answers[-1] == ui_text("problem.media_passed", "id")

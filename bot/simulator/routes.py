@@ -1,12 +1,15 @@
 """The local simulator channel: the same engine and outbox, delivered to a page and an API.
 
 POST /simulator/messages   {"from": "sim:ibu-1", "text": "halo", "id": "optional"}
+                           (the id is the sender's own: it is scoped by "from", so one
+                           sender reusing another's id never sees the other's replies)
 GET  /simulator/messages?to=sim:ibu-1&after=0
 GET  /simulator            the web chat page
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
 from pathlib import Path
@@ -27,6 +30,19 @@ PAGE = Path(__file__).with_name("page.html")
 VISIBLE = ("pending", "sending", "sent", "delivered", "read")
 
 
+MAX_ID = 60
+
+
+def scoped_id(sender: str, client_id: str) -> str:
+    """The engine's msg_id for a simulator message: the client's id within its sender.
+
+    The engine answers a repeated (channel, msg_id) with the first delivery's replies; on
+    the other channels the provider makes ids, here the client does, so the id is scoped
+    by sender: a stranger reusing someone's id is a new message of her own.
+    """
+    return f"{hashlib.sha256(sender.encode()).hexdigest()[:16]}:{client_id}"
+
+
 def _message(row: Outbox) -> dict[str, Any]:
     return {"id": row.id, "to": row.address, "text": row.text, "kind": row.kind,
             "choices": row.choices or [], "at": row.not_before.isoformat()}
@@ -44,11 +60,13 @@ async def post_message(request: Request) -> Response:
         sender, text = str(body["from"]).strip(), str(body.get("text", ""))
     except (ValueError, KeyError, TypeError):
         return JSONResponse({"error": 'send JSON {"from": "sim:...", "text": "..."}'}, 400)
-    if not sender or len(sender) > 64 or len(text) > 4096:
-        return JSONResponse({"error": "from must be 1-64 characters, text at most 4096"}, 400)
+    client_id = str(body.get("id") or uuid.uuid4())
+    if not sender or len(sender) > 64 or len(text) > 4096 or len(client_id) > MAX_ID:
+        return JSONResponse({"error": "from must be 1-64 characters, text at most 4096, "
+                                      f"id at most {MAX_ID}"}, 400)
     runtime = _runtime(request)
     inbound = Inbound(channel=CHANNEL, address=sender, text=text,
-                      msg_id=str(body.get("id") or uuid.uuid4()), at=runtime.clock.now(),
+                      msg_id=scoped_id(sender, client_id), at=runtime.clock.now(),
                       media=body.get("media") or None)
     result = await runtime.handle(inbound)
     async with runtime.sessions() as session:

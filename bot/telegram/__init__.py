@@ -1,2 +1,3 @@
-"""The Telegram channel: parse updates (adapter), the webhook (routes), long polling and
-webhook registration (polling), and the sender (transport), through python-telegram-bot."""
+"""The Telegram channel: parse updates (adapter), the handlers both modes share (receive),
+the webhook route (routes), the polling and webhook Applications and webhook registration
+(polling), and the sender (transport), through python-telegram-bot."""

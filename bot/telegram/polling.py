@@ -1,10 +1,15 @@
 """Telegram's two ways in, started with the app and stopped with it.
 
-* webhook: PUBLIC_BASE_URL is set. Every web worker registers the same webhook
-  (`set_webhook` with our secret token) and Telegram posts to any of them; no
-  PTB Application runs (`updater(None)` in spirit: the route parses, records, answers).
+* webhook: PUBLIC_BASE_URL is set. Every web worker runs a PTB Application built
+  with `updater(None)` (initialised and started with the app's lifespan); the route
+  checks the secret and feeds each update to `Application.process_update`. Every
+  worker registers the same webhook (`set_webhook` with our secret token) and
+  Telegram posts to any of them.
 * polling: only TELEGRAM_BOT_TOKEN is set. One process runs PTB's Application
   with its Updater; no public URL is needed.
+
+Both Applications carry the same handlers (`bot.telegram.receive.add_handlers`), so an
+update takes one path into the engine whichever way it came.
 
 Either way the conversation state is in our database, never in PTB: no
 ConversationHandler, no persistence, no job queue. Start-up never blocks the app
@@ -18,17 +23,16 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 
-from telegram import BotCommand, Update
+from telegram import BotCommand
 from telegram.error import TelegramError
-from telegram.ext import Application, ContextTypes, TypeHandler
+from telegram.ext import Application, ExtBot
 from telegram.request import HTTPXRequest
 
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.telegram.adapter import ALLOWED_UPDATES
-from bot.telegram.receive import receive
+from bot.telegram.receive import add_handlers
 from bot.telegram.routes import webhook_secret, webhook_url
-from bot.telegram.transport import make_bot
 
 log = logging.getLogger(__name__)
 
@@ -57,29 +61,80 @@ async def _retrying(what: str, attempt: object, first_delay: float = 1.0) -> Non
         delay = min(delay * 2, 60.0)
 
 
-@contextlib.asynccontextmanager
-async def webhook(settings: Settings) -> AsyncIterator[None]:
-    """Register our webhook with Telegram (in the background) for as long as the app runs."""
-    bot = make_bot(settings, pool=2)
+class WebhookBot(ExtBot[None]):
+    """The webhook Application's bot: reading an update needs no getMe.
 
-    async def register() -> None:
-        await bot.set_webhook(url=webhook_url(settings), secret_token=webhook_secret(settings),
-                              allowed_updates=ALLOWED_UPDATES, max_connections=40)
-        await bot.set_my_commands(COMMANDS)
+    `initialize()` opens the connections and asks getMe once; when Telegram cannot be
+    reached (or refuses the token) the app starts anyway and takes webhook updates,
+    because start-up never waits on Telegram. The registration task keeps retrying and
+    says so in the log (by error type: PTB's InvalidToken text quotes the token).
+    """
+
+    async def initialize(self) -> None:
+        """Connections first, then getMe, tolerated when it fails."""
+        try:
+            await asyncio.wait_for(super().initialize(), timeout=5)
+        except (TelegramError, TimeoutError) as exc:
+            log.warning("telegram getMe failed (%s); webhook updates are taken anyway",
+                        type(exc).__name__)
+
+
+def _knows_itself(application: Application) -> bool:  # type: ignore[type-arg]
+    """True once getMe has answered (PTB's `bot.id` raises RuntimeError before)."""
+    try:
+        return bool(application.bot.id)
+    except RuntimeError:
+        return False
+
+
+def build_webhook_application(runtime: Runtime) -> Application:  # type: ignore[type-arg]
+    """PTB's Application for webhook mode: no Updater, the route feeds it updates."""
+    settings = runtime.settings
+    bot = WebhookBot(settings.telegram_bot_token, base_url=settings.telegram_api_base_url,
+                     request=HTTPXRequest(connection_pool_size=4))
+    application = Application.builder().bot(bot).updater(None).job_queue(None).build()
+    add_handlers(application, runtime)
+    return application
+
+
+@contextlib.asynccontextmanager
+async def webhook(runtime: Runtime, *, register: bool = True) -> AsyncIterator[Application]:  # type: ignore[type-arg]
+    """The webhook Application, started for as long as the app runs; with `register`, our
+    webhook is registered with Telegram (in the background, retrying)."""
+    settings = runtime.settings
+    application = build_webhook_application(runtime)
+    await application.initialize()  # never fails on Telegram: updates are taken from here on
+    if _knows_itself(application):
+        await application.start()
+
+    async def registration() -> None:
+        if not application.running:  # getMe failed at start-up: PTB's start() needs it
+            await application.bot.get_me()
+            await application.start()
+        if not register:
+            return
+        await application.bot.set_my_commands(COMMANDS)
+        await application.bot.set_webhook(
+            url=webhook_url(settings), secret_token=webhook_secret(settings),
+            allowed_updates=ALLOWED_UPDATES, max_connections=40)
         log.info("telegram webhook registered")
 
-    task = asyncio.create_task(_retrying("set_webhook", register))
+    task = (asyncio.create_task(_retrying("set_webhook", registration))
+            if register or not application.running else None)
     try:
-        yield
+        yield application
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-        await bot.shutdown()
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        if application.running:
+            await application.stop()
+        await application.shutdown()
 
 
 def build_application(runtime: Runtime) -> Application:  # type: ignore[type-arg]
-    """PTB's Application for long polling: one handler that hands every update to the engine."""
+    """PTB's Application for long polling, with the handlers the webhook uses too."""
     settings = runtime.settings
     application = (
         Application.builder()
@@ -90,17 +145,7 @@ def build_application(runtime: Runtime) -> Application:  # type: ignore[type-arg
         .job_queue(None)
         .build()
     )
-
-    async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        parsed = await receive(runtime, update)
-        if parsed.callback_query_id is not None:
-            await context.bot.answer_callback_query(parsed.callback_query_id)
-
-    async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        log.error("telegram update failed (%s)", type(context.error).__name__)
-
-    application.add_handler(TypeHandler(Update, on_update))
-    application.add_error_handler(on_error)
+    add_handlers(application, runtime)
     return application
 
 
@@ -133,14 +178,17 @@ async def polling(runtime: Runtime, *, poll_timeout: int = 30) -> AsyncIterator[
 
 
 @contextlib.asynccontextmanager
-async def running(runtime: Runtime) -> AsyncIterator[None]:
-    """Telegram in the mode the settings choose (nothing when it is not configured)."""
+async def running(runtime: Runtime, *, background: bool = True,
+                  ) -> AsyncIterator[Application | None]:  # type: ignore[type-arg]
+    """Telegram in the mode the settings choose; yields the Application the webhook route
+    feeds (None when polling or not configured). Without `background` the webhook
+    Application still runs (it serves requests) but nothing is registered or polled."""
     chosen = mode(runtime.settings)
     if chosen == "webhook":
-        async with webhook(runtime.settings):
-            yield
-    elif chosen == "polling":
+        async with webhook(runtime, register=background) as application:
+            yield application
+    elif chosen == "polling" and background:
         async with polling(runtime):
-            yield
+            yield None
     else:
-        yield
+        yield None

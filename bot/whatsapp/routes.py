@@ -21,7 +21,7 @@ from twilio.request_validator import RequestValidator, get_signature_algorithm
 
 from bot.runtime import Runtime
 from bot.settings import Settings
-from bot.webhooks import BodyTooLarge, bad_request, forbidden, read_body, too_large
+from bot.webhooks import BodyTooLarge, bad_request, forbidden, messages_of, read_body, too_large
 from db.models import Outbox
 from flows.types import Inbound
 
@@ -131,13 +131,14 @@ async def whatsapp_inbound(request: Request) -> Response:
     if message is None:
         log.warning("twilio webhook refused: no MessageSid or no whatsapp: sender")
         return bad_request("need MessageSid and a whatsapp: From")
-    try:
-        result = await runtime.handle(message)
-    except Exception as exc:  # noqa: BLE001  (logged by type only: its text may carry data)
-        log.error("whatsapp message failed in the engine (%s)", type(exc).__name__)
-        return PlainTextResponse("internal error", status_code=500)
-    log.info("whatsapp message handled", extra={"duplicate": result.duplicate,
-                                                "replies": len(result.outbox_ids)})
+    for part in messages_of(message):  # a captioned photo: the words, then the photo
+        try:
+            result = await runtime.handle(part)
+        except Exception as exc:  # noqa: BLE001  (logged by type only: its text may carry data)
+            log.error("whatsapp message failed in the engine (%s)", type(exc).__name__)
+            return PlainTextResponse("internal error", status_code=500)
+        log.info("whatsapp message handled", extra={"duplicate": result.duplicate,
+                                                    "replies": len(result.outbox_ids)})
     return twiml()
 
 

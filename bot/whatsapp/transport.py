@@ -4,7 +4,9 @@ The client and its aiohttp session are made inside the running loop on first use
 closed on shutdown. TWILIO_API_BASE_URL sets where it connects (`client.api.base_url`).
 Twilio's errors become SendError: 63016 (outside the 24-hour window) holds the row for
 a template or her next message, 63024 (not a WhatsApp number) fails it, 429/20429 and
-5xx are tried again later by the delivery loop, which owns the backoff.
+5xx are tried again later by the delivery loop, which owns the backoff. One outbox row
+is one Twilio message (a text too long is shortened, see render), so its MessageSid is
+the row's and a retry never repeats part of what she already has.
 """
 
 from __future__ import annotations
@@ -96,21 +98,15 @@ class WhatsAppTransport:
             extra["content_sid"] = message.template_sid
             extra["content_variables"] = json.dumps(message.template_vars or {},
                                                     ensure_ascii=False)
-            bodies: list[str | None] = [None]
         else:
-            try:
-                bodies = list(render(message.text, list(message.choices or [])))
+            try:  # one row, one Twilio message: too long a text is shortened (see render)
+                extra["body"] = render(message.text, list(message.choices or []))
             except TooLong:
-                raise SendError("text too long for WhatsApp", permanent=True,
+                raise SendError("choices too long for WhatsApp", permanent=True,
                                 code="too_long") from None
-        sid: str | None = None
         try:
-            for body in bodies:
-                if body is not None:
-                    extra["body"] = body
-                created = await self.client().messages.create_async(
-                    to=whatsapp_address(message.address), from_=self.sender, **extra)
-                sid = created.sid
+            created = await self.client().messages.create_async(
+                to=whatsapp_address(message.address), from_=self.sender, **extra)
         except TwilioRestException as exc:
             error = send_error(exc)
             log.warning("whatsapp send failed", extra={"outbox_id": message.outbox_id,
@@ -120,6 +116,7 @@ class WhatsAppTransport:
             log.warning("whatsapp send failed (%s)", type(exc).__name__,
                         extra={"outbox_id": message.outbox_id})
             raise SendError("twilio unreachable", code="network") from None
+        sid: str | None = created.sid
         return sid
 
     async def close(self) -> None:
