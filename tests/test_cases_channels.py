@@ -25,8 +25,9 @@ from bot.whatsapp.routes import INBOUND_PATH
 from bot.whatsapp.transport import WhatsAppTransport
 from db.models import Case, Staff
 from scheduler.clock import FakeClock
+from scheduler.delivery import Deliverer
 from scheduler.transport import Transport
-from tests.fake_telegram import TOKEN, FakeTelegram, deliver_outbox, fake_telegram
+from tests.fake_telegram import TOKEN, FakeTelegram, deliverer, fake_telegram
 from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FROM, FakeTwilio, fake_twilio, sign
 from tests.test_cases import LATCH, local
 
@@ -47,6 +48,13 @@ class Line:
     twilio: FakeTwilio
     transports: dict[str, Transport]
     sids: int = 0
+    delivery: Deliverer | None = None
+
+    async def deliver(self) -> int:
+        """What is due goes out through the real delivery loop."""
+        if self.delivery is None:
+            self.delivery = deliverer(self.runtime, self.transports)
+        return await self.delivery.drain()
 
     @property
     def clock(self) -> FakeClock:
@@ -61,7 +69,7 @@ class Line:
         response = await self.http.post(PATH, json=update, headers={
             SECRET_HEADER: webhook_secret(self.runtime.settings)})
         assert response.status_code == 200, response.text
-        await deliver_outbox(self.runtime, self.transports)
+        await self.deliver()
         return self.telegram.texts_to(chat)[before:]
 
     async def wa(self, number: str, body: str) -> list[str]:
@@ -75,7 +83,7 @@ class Line:
             "X-Twilio-Signature": sign(PUBLIC + INBOUND_PATH, params),
             "content-type": "application/x-www-form-urlencoded"})
         assert response.status_code == 200, response.text
-        await deliver_outbox(self.runtime, self.transports)
+        await self.deliver()
         return self.twilio.bodies_to(number)[before:]
 
     def buttons_to(self, chat: int) -> list[list[str]]:
