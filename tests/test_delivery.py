@@ -305,7 +305,8 @@ async def test_outside_the_whatsapp_window_tips_are_held_until_she_writes(
     runtime.clock.advance(timedelta(seconds=10))  # type: ignore[attr-defined]
     await deliverer.drain()
     texts = [m.text for m in whatsapp.messages]
-    assert "pesan 0" in texts and "pesan 1" in texts
+    assert "pesan 1" in texts and "pesan 0" not in texts  # only her latest held tip
+    assert (await statuses(runtime))["cancelled"] == 1
     assert all(m.template_sid is None for m in whatsapp.messages)
 
 
@@ -544,3 +545,42 @@ async def test_a_delivery_between_bad_days_starts_the_count_again(runtime: Runti
     async with runtime.sessions() as session:
         mother = await session.get(Mother, mother_id)
         assert mother is not None and mother.status == "paused"
+
+
+async def test_after_weeks_of_silence_only_her_latest_and_fresh_must_deliver_tips_are_released(
+    runtime: Runtime,
+) -> None:
+    from flows.reminders import release_held
+
+    address = "+6281200000005"
+    mother_id = await mother_with(runtime, channel="whatsapp", address=address)
+    now = runtime.clock.now()
+    held = [  # (kind, dedupe key, days held)
+        ("tip", f"tip:{mother_id}:preg_w20_welcome_asi", 30),  # past its window: closed
+        ("tip", f"tip:{mother_id}:preg_w37_labour_danger", 20),  # must-deliver, stale (7 d)
+        ("tip", f"tip:{mother_id}:preg_w21_danger_signs", 10),  # must-deliver, fresh (14 d)
+        ("tip", f"tip:{mother_id}:preg_w22_eat_varied", 5),  # fresh, superseded: closed
+        ("tip", f"tip:{mother_id}:preg_w23_husband", 2),  # her latest: released
+        ("reminder", "birth_report:1", 12),  # a reminder held 12 days: closed
+        ("checkin", "checkin:2", 3),  # a check-in held 3 days: released
+        ("reply", None, 2),  # a reply to something she wrote 2 days ago: closed
+        ("reply", None, 0.1),  # a fresh reply: released
+    ]
+    async with runtime.sessions() as session, session.begin():
+        for n, (kind, key, days) in enumerate(held):
+            session.add(Outbox(channel="whatsapp", address=address, mother_id=mother_id,
+                               kind=kind, text=f"held {n}", choices=[], dedupe_key=key,
+                               status="held", attempts=1, not_before=now,
+                               created_at=now - timedelta(days=days)))
+    async with runtime.sessions() as session, session.begin():
+        identity = (await session.scalars(select(Identity).where(
+            Identity.address == address))).one()
+        assert await release_held(session, identity, now) == 4
+    async with runtime.sessions() as session:
+        rows = (await session.scalars(select(Outbox).order_by(Outbox.id))).all()
+    assert [r.status for r in rows] == ["cancelled", "cancelled", "pending", "cancelled",
+                                        "pending", "cancelled", "pending", "cancelled",
+                                        "pending"]
+    assert {r.error for r in rows if r.status == "cancelled"} == {
+        "held, superseded by a later tip", "held past its stale window",
+        "held longer than a week", "held reply older than a day"}
