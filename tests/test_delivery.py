@@ -584,3 +584,13 @@ async def test_after_weeks_of_silence_only_her_latest_and_fresh_must_deliver_tip
     assert {r.error for r in rows if r.status == "cancelled"} == {
         "held, superseded by a later tip", "held past its stale window",
         "held longer than a week", "held reply older than a day"}
+
+
+def test_backoff_delays_vary_and_stay_within_their_bounds() -> None:
+    config = DeliveryConfig(backoff_base_seconds=2.0, backoff_max_seconds=600.0)
+    for attempts in range(1, 15):
+        ceiling = min(600.0, 2.0 * 2 ** (attempts - 1))
+        delays = [config.backoff(attempts) for _ in range(200)]
+        assert all(ceiling / 2 <= d <= ceiling for d in delays), attempts
+        assert len({round(d, 6) for d in delays}) > 150  # jittered, not one fixed delay
+        assert max(delays) - min(delays) > ceiling / 4
