@@ -9,16 +9,21 @@ An outbox row moves pending -> sending -> sent -> delivered -> read, or ends fai
   (its worker died) is claimed again: taken over within `lease_seconds`.
 * Caps hold for all workers together: per channel, one worker is the sender, elected
   through the `leases` table (`ChannelLeader`); the others stand by and take over
-  when its lease is not renewed for `leader_ttl_seconds`. The leader paces sends
-  with one clock per channel and one per chat (Telegram: 1 a second per chat).
+  when its lease is not renewed for `leader_ttl_seconds`. The leader renews it on a
+  timer of its own (`Deliverer.keep_lead`) and stops sending the moment its grant
+  runs out. It paces sends with one clock per channel and one per chat (Telegram: 1
+  a second per chat); a 429's retry-after pauses the channel, checked after every
+  wait, and is shared through the `pause:<channel>` lease row so a standby that
+  takes over honours it.
 * Errors: `SendError(permanent=True)` fails the row at once and flags the mother
   unreachable; anything else is retried with exponential backoff and jitter
   (or the provider's retry-after, which also pauses the whole channel), until
   `give_up_after`. Final failures on five separate days pause her tips and tell
   her cadre.
-* Every outcome is written in its own short transaction right after the provider
-  answers, guarded by `claimed_by`, so a crash can repeat at most the messages that
-  were in the provider's hands at that instant (see docs/BENCHMARKS.md).
+* Every outcome is written right after the provider answers (successes by one writer
+  per sender, group commit), guarded by `claimed_by`: at-least-once, a crash can
+  repeat at most the messages that were in the provider's hands at that instant and
+  never loses one (see docs/BENCHMARKS.md).
 """
 
 from __future__ import annotations
