@@ -271,7 +271,10 @@ async def release_held(session: AsyncSession, identity: Identity, now: datetime)
     if release:
         await session.execute(
             update(Outbox).where(Outbox.id.in_(release), Outbox.status == "held")
-            .values(status="pending", not_before=now + timedelta(seconds=5), lease_until=None)
+            # error_code cleared: a 63016 left on the row would make the sender treat her
+            # window as shut although she has just written
+            .values(status="pending", not_before=now + timedelta(seconds=5), lease_until=None,
+                    error_code=None)
             .execution_options(synchronize_session=False))
     for reason, ids in closed.items():
         await session.execute(

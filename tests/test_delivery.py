@@ -594,3 +594,30 @@ def test_backoff_delays_vary_and_stay_within_their_bounds() -> None:
         assert all(ceiling / 2 <= d <= ceiling for d in delays), attempts
         assert len({round(d, 6) for d in delays}) > 150  # jittered, not one fixed delay
         assert max(delays) - min(delays) > ceiling / 4
+
+
+async def test_a_row_held_after_a_63016_goes_free_form_once_she_writes(runtime: Runtime) -> None:
+    from flows.reminders import release_held
+
+    address = "+6281200000006"
+    mother_id = await mother_with(runtime, channel="whatsapp", address=address)
+    async with runtime.sessions() as session, session.begin():
+        await session.execute(update(Identity).values(last_inbound_at=runtime.clock.now()))
+    await queue(runtime, 1, channel="whatsapp", address=address, mother_id=mother_id)
+    refused = {"on": True}
+    whatsapp = FakeTransport(channel="whatsapp", fail=lambda m: SendError(
+        "63016", code="63016", window_closed=True) if refused["on"] else None)
+    deliverer = Deliverer({"whatsapp": whatsapp}, runtime.sessions, runtime.clock,
+                          DeliveryConfig(), worker="t")
+    await deliverer.drain()
+    assert (await statuses(runtime)) == Counter({"held": 1})
+    refused["on"] = False
+    runtime.clock.advance(timedelta(hours=1))  # type: ignore[attr-defined]
+    async with runtime.sessions() as session, session.begin():
+        await session.execute(update(Identity).values(last_inbound_at=runtime.clock.now()))
+        identity = (await session.scalars(select(Identity).where(
+            Identity.address == address))).one()
+        assert await release_held(session, identity, runtime.clock.now()) == 1
+    runtime.clock.advance(timedelta(seconds=10))  # type: ignore[attr-defined]
+    await deliverer.drain()
+    assert (await statuses(runtime)) == Counter({"sent": 1})
