@@ -427,6 +427,7 @@ class Pacer:
         self.per_chat = per_chat
         self._next = 0.0
         self._paused_until = 0.0
+        self._last = -math.inf  # when the last slot was given
         self._chat_next: dict[str, float] = {}
 
     def pause(self, seconds: float) -> None:
@@ -452,12 +453,17 @@ class Pacer:
             while self._paused_until > time.monotonic():
                 await _sleep_until(self._paused_until)
             if self.interval:
-                at = max(time.monotonic(), self._next)
+                at = max(time.monotonic(), self._next, self._last + self.interval)
                 self._next = at + self.interval
                 await _sleep_until(at)
+                if time.monotonic() < self._last + self.interval * 0.999:
+                    # woke late (a busy loop) right behind another late send: sends are
+                    # never closer together than the interval, so no burst catches up
+                    continue
             if self._paused_until <= time.monotonic():
                 break
             # paused while we waited: wait out the pause and take a new slot after it
+        self._last = time.monotonic()
         if self.per_chat:
             sent = time.monotonic()
             self._chat_next[address] = max(self._chat_next[address], sent + self.per_chat)
@@ -568,7 +574,8 @@ class ChannelSender:
         self._gate = asyncio.Semaphore(config.concurrency)
         self._done: list[dict[str, Any]] = []
         self._done_since = 0.0
-        self._writing = asyncio.Lock()
+        self._written: list[asyncio.Future[None]] = []
+        self._writer: asyncio.Task[None] | None = None
         # monotonic moment until which this worker surely holds the channel's sender lease
         # (set by the leader's renewal timer; unbounded for `drain`, which leads nothing)
         self.lead_until = math.inf
@@ -605,6 +612,22 @@ class ChannelSender:
         finally:
             await self.flush()
         return len(rows)
+
+    async def _write_loop(self) -> None:
+        """Write buffered successes until none are left; wake the sends that wait on them."""
+        while self._done:
+            waiting, self._written = self._written, []
+            try:
+                await self.flush()
+            except BaseException as exc:
+                for done in waiting:
+                    if not done.done():
+                        done.set_exception(exc if isinstance(exc, Exception)
+                                           else RuntimeError("write cancelled"))
+                raise
+            for done in waiting:
+                if not done.done():
+                    done.set_result(None)
 
     async def flush(self) -> None:
         """Write the buffered successes in one transaction (only rows still ours)."""
@@ -684,12 +707,19 @@ class ChannelSender:
                 and self.channel in DELIVERED_ON_SEND else None
             self._done.append({"row_id": row.id, "at": now, "pid": provider_id,
                                "mother": reached})
-            if len(self._done) >= 100 or \
+            if not self.config.record_every_seconds:
+                # at once: one writer task per sender writes whatever piled up during its
+                # last write (group commit), and this send waits until its row is written,
+                # so it holds its concurrency slot until then: what a crash can repeat is
+                # bounded by `concurrency`
+                done = asyncio.get_running_loop().create_future()
+                self._written.append(done)
+                if self._writer is None or self._writer.done():
+                    self._writer = asyncio.create_task(self._write_loop())
+                await done
+            elif len(self._done) >= 100 or \
                     time.monotonic() - self._done_since >= self.config.record_every_seconds:
-                # one writer at a time: what piles up during a write goes in the next one
-                # (group commit), so recording at once needs one connection, not one a send
-                async with self._writing:
-                    await self.flush()
+                await self.flush()
             return
         async with self.sessions() as session, session.begin():
             reason = error.message[:200]

@@ -24,7 +24,7 @@ from tests.fake_provider import FakeProvider
 
 ROOT = Path(__file__).resolve().parents[1]
 MESSAGES = 10_000
-CONCURRENCY = 16  # sends a worker may have in the provider's hands at once, per channel
+CONCURRENCY = 64  # sends a worker may have in the provider's hands at once, per channel
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 
@@ -91,13 +91,13 @@ def test_three_workers_deliver_10000_none_lost_and_only_in_flight_sends_repeated
     with FakeProvider() as provider:
         workers = _start(database_url, provider, "simulator,telegram")
         try:
-            assert _wait(lambda: len(provider.accepted) >= MESSAGES // 4, 300), "no progress"
+            assert _wait(lambda: len(provider.accepted) >= MESSAGES // 4, 120), "no progress"
             holder = _holder(database_url, "simulator")
             workers[holder].send_signal(signal.SIGKILL)  # mid-run, with sends in flight
             killed_at = time.monotonic()
             at_kill = len(provider.accepted)
             assert at_kill < MESSAGES
-            assert _wait(lambda: len(provider.accepted) >= MESSAGES, 400), \
+            assert _wait(lambda: len(provider.accepted) >= MESSAGES, 150), \
                 f"only {len(provider.accepted)} delivered"
             time.sleep(1.0)  # anything still to come (a repeat) comes now
             sent = asyncio.run(_query(database_url, select(Outbox.status, func.count())
@@ -151,7 +151,9 @@ def test_the_cap_and_a_retry_after_hold_for_all_workers_together(
             _stop(workers)
     times = [at for at, _, _ in provider.arrivals]
     busiest = _busiest_second(times)
-    assert busiest <= cap + 1, f"{busiest} sends in one second against a cap of {cap}"
+    # measured where the provider receives them, so transport jitter may bunch two sends
+    # spaced 50 ms apart at the sender: a tolerance of 10% of the cap
+    assert busiest <= cap * 1.1, f"{busiest} sends in one second against a cap of {cap}"
     ((throttled_at, pause),) = provider.throttled
     # a send already on the wire when the 429 came may still arrive; nothing after that
     inside = [at - throttled_at for at in times if throttled_at < at < throttled_at + pause]
