@@ -35,7 +35,7 @@ import math
 import random
 import time
 import uuid
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -427,7 +427,9 @@ class Pacer:
         self.per_chat = per_chat
         self._next = 0.0
         self._paused_until = 0.0
-        self._last = -math.inf  # when the last slot was given
+        # the sends of the last second: never more than the cap in any one-second window
+        self._per_second = max(1, int(rate)) if rate else 0
+        self._recent: deque[float] = deque()
         self._chat_next: dict[str, float] = {}
 
     def pause(self, seconds: float) -> None:
@@ -453,17 +455,25 @@ class Pacer:
             while self._paused_until > time.monotonic():
                 await _sleep_until(self._paused_until)
             if self.interval:
-                at = max(time.monotonic(), self._next, self._last + self.interval)
+                at = max(time.monotonic(), self._next)
                 self._next = at + self.interval
                 await _sleep_until(at)
-                if time.monotonic() < self._last + self.interval * 0.999:
-                    # woke late (a busy loop) right behind another late send: sends are
-                    # never closer together than the interval, so no burst catches up
-                    continue
+                recent = self._recent
+                while len(recent) >= self._per_second and \
+                        time.monotonic() - recent[0] < 1.0:
+                    # woke late (a busy loop): catching up is allowed only while no
+                    # one-second window holds more than the cap
+                    await _sleep_until(recent[0] + 1.0)
+                    while recent and time.monotonic() - recent[0] >= 1.0:
+                        recent.popleft()
             if self._paused_until <= time.monotonic():
                 break
             # paused while we waited: wait out the pause and take a new slot after it
-        self._last = time.monotonic()
+        if self.interval:
+            now = time.monotonic()
+            while self._recent and now - self._recent[0] >= 1.0:
+                self._recent.popleft()
+            self._recent.append(now)
         if self.per_chat:
             sent = time.monotonic()
             self._chat_next[address] = max(self._chat_next[address], sent + self.per_chat)
