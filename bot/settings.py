@@ -9,6 +9,7 @@ import logging
 import re
 import zoneinfo
 from functools import lru_cache
+from typing import Any
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -40,8 +41,9 @@ class Settings(BaseSettings):
     twilio_auth_token: str = ""
     twilio_whatsapp_from: str = ""
     twilio_api_base_url: str = "https://api.twilio.com"
-    # message kind -> Content SID, e.g. {"tip": "HX...", "reminder": "HX..."}
-    twilio_templates: dict[str, str] = Field(default_factory=dict)
+    # message kind -> approved Content template: "HX.." (its one variable is the text) or
+    # {"sid": "HX..", "variables": ["name", "text"]} (what fills {{1}}, {{2}}, in order)
+    twilio_templates: dict[str, str | dict[str, Any]] = Field(default_factory=dict)
 
     quiet_hours_start: int = Field(21, ge=0, le=23)
     quiet_hours_end: int = Field(6, ge=0, le=23)
@@ -107,6 +109,22 @@ class Settings(BaseSettings):
         number = value.removeprefix("whatsapp:")
         if value and not E164.match(number):
             raise ValueError("must be the sender's number in E.164, like +6281234567890")
+        return value
+
+    @field_validator("twilio_templates")
+    @classmethod
+    def _templates(cls, value: dict[str, Any]) -> dict[str, Any]:
+        allowed = ("name", "text")
+        for kind, template in value.items():
+            sid = template if isinstance(template, str) else template.get("sid")
+            if not isinstance(sid, str) or not sid.startswith("HX"):
+                raise ValueError(f"{kind}: needs a Content SID starting with HX")
+            if isinstance(template, dict):
+                variables = template.get("variables", ["text"])
+                if not isinstance(variables, list) or \
+                        not all(v in allowed for v in variables):
+                    raise ValueError(f"{kind}: variables must be a list of "
+                                     + " and ".join(repr(a) for a in allowed))
         return value
 
     @field_validator("log_level")

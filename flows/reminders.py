@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Conversation, Identity, Mother, Outbox, Reminder
 from db.types import UTCDateTime
+from flows.catalogue import tips_by_key
 from flows.checkin import start_checkin
 from flows.outbox import enqueue, preferred_identity
 from flows.quiet import daytime_from
@@ -210,12 +211,77 @@ async def send_due_reminders(
     return counts
 
 
+# what is still worth sending when she writes again after her messages were held
+# (WhatsApp window shut, no template): the planner's catch-up rule for tips, and
+# for the rest a freshness limit
+HELD_REPLY_HOURS = 24  # an answer to something she wrote more than a day ago is not sent
+HELD_REMINDER_DAYS = 7  # a check-in question or reminder older than a week is not sent
+
+
+def _tip_key(dedupe_key: str | None) -> str | None:
+    """'tip:<mother>:<tip key>' -> the tip key."""
+    if not dedupe_key or not dedupe_key.startswith("tip:"):
+        return None
+    return dedupe_key.split(":", 2)[2] if dedupe_key.count(":") >= 2 else None
+
+
 async def release_held(session: AsyncSession, identity: Identity, now: datetime) -> int:
-    """She wrote: messages held for her closed WhatsApp window go out now (after the reply)."""
-    result = await session.execute(
-        update(Outbox)
+    """She wrote: what was held for her closed WhatsApp window goes out now (after the reply).
+
+    Not everything: the catch-up rule the planner uses after downtime applies, so a
+    mother silent for weeks does not get every held tip at once. Of the held tips only
+    her latest, and any held must-deliver tip still inside its stale window (counted
+    from the day it was queued; `must_deliver` and `stale_after_days` from the
+    catalogue), go; check-ins and reminders go if held at most 7 days, replies if
+    held at most 24 hours, staff messages always. The rest is closed (`cancelled`,
+    with the reason), counted in the log, not sent. Returns how many were released.
+    """
+    rows = (await session.execute(
+        select(Outbox.id, Outbox.kind, Outbox.dedupe_key, Outbox.created_at, Outbox.staff_id)
         .where(Outbox.channel == identity.channel, Outbox.address == identity.address,
                Outbox.status == "held")
-        .values(status="pending", not_before=now + timedelta(seconds=5), lease_until=None)
-        .execution_options(synchronize_session=False))
-    return max(getattr(result, "rowcount", 0) or 0, 0)
+        .order_by(Outbox.created_at, Outbox.id))).all()
+    if not rows:
+        return 0
+    catalogue = tips_by_key()
+    latest_tip = max((r.id for r in rows if r.kind == "tip" and r.staff_id is None), default=None)
+    release: list[int] = []
+    closed: dict[str, list[int]] = {}
+    for row in rows:
+        age = now - row.created_at
+        reason: str | None = None
+        if row.staff_id is not None:
+            pass
+        elif row.kind == "tip":
+            tip = catalogue.get(_tip_key(row.dedupe_key) or "")
+            stale = tip is not None and age > timedelta(days=tip.stale_after_days)
+            if stale:
+                reason = "held past its stale window"
+            elif row.id != latest_tip and not (tip is not None and tip.must_deliver):
+                reason = "held, superseded by a later tip"
+        elif row.kind == "reply":
+            if age > timedelta(hours=HELD_REPLY_HOURS):
+                reason = "held reply older than a day"
+        elif age > timedelta(days=HELD_REMINDER_DAYS):
+            reason = "held longer than a week"
+        if reason is None:
+            release.append(row.id)
+        else:
+            closed.setdefault(reason, []).append(row.id)
+    if release:
+        await session.execute(
+            update(Outbox).where(Outbox.id.in_(release), Outbox.status == "held")
+            # error_code cleared: a 63016 left on the row would make the sender treat her
+            # window as shut although she has just written
+            .values(status="pending", not_before=now + timedelta(seconds=5), lease_until=None,
+                    error_code=None)
+            .execution_options(synchronize_session=False))
+    for reason, ids in closed.items():
+        await session.execute(
+            update(Outbox).where(Outbox.id.in_(ids), Outbox.status == "held")
+            .values(status="cancelled", error=reason, lease_until=None)
+            .execution_options(synchronize_session=False))
+    if closed:
+        log.info("held messages closed, not sent", extra={
+            "released": len(release), "closed": sum(len(ids) for ids in closed.values())})
+    return len(release)

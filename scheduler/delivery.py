@@ -9,16 +9,21 @@ An outbox row moves pending -> sending -> sent -> delivered -> read, or ends fai
   (its worker died) is claimed again: taken over within `lease_seconds`.
 * Caps hold for all workers together: per channel, one worker is the sender, elected
   through the `leases` table (`ChannelLeader`); the others stand by and take over
-  when its lease is not renewed for `leader_ttl_seconds`. The leader paces sends
-  with one clock per channel and one per chat (Telegram: 1 a second per chat).
+  when its lease is not renewed for `leader_ttl_seconds`. The leader renews it on a
+  timer of its own (`Deliverer.keep_lead`) and stops sending the moment its grant
+  runs out. It paces sends with one clock per channel and one per chat (Telegram: 1
+  a second per chat); a 429's retry-after pauses the channel, checked after every
+  wait, and is shared through the `pause:<channel>` lease row so a standby that
+  takes over honours it.
 * Errors: `SendError(permanent=True)` fails the row at once and flags the mother
   unreachable; anything else is retried with exponential backoff and jitter
   (or the provider's retry-after, which also pauses the whole channel), until
   `give_up_after`. Final failures on five separate days pause her tips and tell
   her cadre.
-* Every outcome is written in its own short transaction right after the provider
-  answers, guarded by `claimed_by`, so a crash can repeat at most the messages that
-  were in the provider's hands at that instant (see docs/BENCHMARKS.md).
+* Every outcome is written right after the provider answers (successes by one writer
+  per sender, group commit), guarded by `claimed_by`: at-least-once, a crash can
+  repeat at most the messages that were in the provider's hands at that instant and
+  never loses one (see docs/BENCHMARKS.md).
 """
 
 from __future__ import annotations
@@ -26,17 +31,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import random
 import time
 import uuid
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, and_, bindparam, delete, or_, select, update
+from sqlalchemy import String, Table, and_, bindparam, case, delete, or_, select, update
+from sqlalchemy import cast as cast_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -56,6 +63,45 @@ FINAL = frozenset({"failed", "undelivered", "cancelled", "canceled"})
 # messages the bot starts (not replies): they need her to be active, and on WhatsApp
 # outside the 24-hour window a template
 SCHEDULED_KINDS = frozenset({"tip", "reminder", "checkin", "welcome"})
+WINDOW_CLOSED = "63016"  # Twilio: outside the 24-hour window, free-form text refused
+# Twilio error codes in a status callback that no retry will cure: she is unreachable
+# (like a permanent SendError). 63003 channel could not find the To address, 63024
+# invalid message recipient (not on WhatsApp), 21211 invalid To number, 21614 To is
+# not a mobile number, 21610 recipient unsubscribed (STOP), 30005 unknown destination
+# handset, 30006 landline or unreachable carrier.
+# Channels whose provider reports no delivery: a message it accepted counts as delivered
+# (Telegram has no receipts); WhatsApp's "delivered" comes in a status callback.
+DELIVERED_ON_SEND = frozenset({"telegram", "simulator"})
+PERMANENT_CODES = frozenset({"63003", "63024", "21211", "21614", "21610", "30005", "30006"})
+
+
+TEMPLATE_VARIABLES = frozenset({"name", "text"})
+
+
+@dataclass(frozen=True)
+class Template:
+    """An approved WhatsApp Content template: its SID and what fills its {{1}}, {{2}}..
+
+    `variables` names, in order, what goes in each placeholder: "name" (the recipient's
+    name) or "text" (the message's full text).
+    """
+
+    sid: str
+    variables: tuple[str, ...] = ("text",)
+
+    @classmethod
+    def parse(cls, value: Any) -> Template:
+        """A TWILIO_TEMPLATES value: "HX.." or {"sid": "HX..", "variables": ["name", "text"]}."""
+        if isinstance(value, Template):
+            return value
+        if isinstance(value, str):
+            return cls(value)
+        return cls(str(value["sid"]), tuple(value.get("variables") or ("text",)))
+
+    def fill(self, text: str, name: str | None) -> dict[str, str]:
+        """Content variables for Twilio: {"1": .., "2": ..}."""
+        values = {"text": text, "name": name or ""}
+        return {str(n): values[v] for n, v in enumerate(self.variables, start=1)}
 
 
 @dataclass(frozen=True)
@@ -64,7 +110,8 @@ class DeliveryConfig:
 
     rates: Mapping[str, float] = field(default_factory=dict)  # messages a second per channel
     per_chat_seconds: Mapping[str, float] = field(default_factory=dict)
-    templates: Mapping[str, str] = field(default_factory=dict)  # kind -> Content SID
+    # kind -> Content template ("HX.." or {"sid": "HX..", "variables": [..]}, or Template)
+    templates: Mapping[str, Any] = field(default_factory=dict)
     lease_seconds: float = 20.0
     leader_ttl_seconds: float = 10.0
     batch: int = 200
@@ -76,9 +123,10 @@ class DeliveryConfig:
     window: timedelta = timedelta(hours=24)
     pause_after_failure_days: int = 5
     idle_seconds: float = 0.5
-    # successes are written together at most this often (failures at once); a crash may
-    # repeat what was sent in this window as well as what was in flight
-    record_every_seconds: float = 0.05
+    # successes may be written together at most this often (0: each at once, the
+    # default); a crash may repeat what was sent in this window as well as what was
+    # in flight
+    record_every_seconds: float = 0.0
 
     @classmethod
     def from_settings(cls, settings: Any) -> DeliveryConfig:
@@ -95,6 +143,11 @@ class DeliveryConfig:
             backoff_max_seconds=settings.delivery_backoff_max_seconds,
             give_up_after=timedelta(hours=settings.delivery_give_up_hours),
         )
+
+    def template(self, kind: str) -> Template | None:
+        """The approved template for a kind of message, if the deployment has one."""
+        value = self.templates.get(kind)
+        return Template.parse(value) if value else None
 
     @property
     def send_timeout(self) -> float:
@@ -122,6 +175,8 @@ class Claimed:
     attempts: int
     created_at: datetime
     lease_until: datetime
+    staff_id: int | None = None
+    error_code: str | None = None
 
 
 # --- claiming ------------------------------------------------------------------------
@@ -140,7 +195,7 @@ async def claim(
               "claimed_by": worker, "attempts": Outbox.attempts + 1}
     returning = (Outbox.id, Outbox.channel, Outbox.address, Outbox.text, Outbox.choices,
                  Outbox.kind, Outbox.mother_id, Outbox.attempts, Outbox.created_at,
-                 Outbox.lease_until)
+                 Outbox.lease_until, Outbox.staff_id, Outbox.error_code)
     if session.bind.dialect.name == "postgresql":
         # a MATERIALIZED CTE: `id IN (SELECT .. LIMIT n FOR UPDATE SKIP LOCKED)` may be run
         # more than once by the planner, each run skipping the rows the last one locked,
@@ -170,6 +225,11 @@ async def screen(
 ) -> tuple[list[tuple[Claimed, str | None, dict[str, str] | None]], int, int]:
     """Drop what must not go (she stopped), hold what cannot (WhatsApp window shut).
 
+    Outside WhatsApp's 24-hour window (or when Twilio answered 63016 for the row) a
+    message goes as its kind's template when one is configured. Without one, a mother's
+    message is held until she writes; a staff member's (an alert to a cadre or a
+    midwife) is never held: it is tried free-form, and a refusal is a recorded failure.
+
     Returns the rows to send with their template, how many were cancelled and held.
     """
     mother_ids = {r.mother_id for r in rows if r.mother_id and r.kind in SCHEDULED_KINDS}
@@ -183,26 +243,54 @@ async def screen(
         found = await session.execute(select(Identity.address, Identity.last_inbound_at).where(
             Identity.channel == "whatsapp", Identity.address.in_(whatsapp)))
         open_window = {address: at for address, at in found.all()}
+    shut = [r for r in rows if r.channel == "whatsapp" and (
+        r.error_code == WINDOW_CLOSED or open_window.get(r.address) is None
+        or now - cast(datetime, open_window[r.address]) >= config.window)]
+    names = await _names(session, [r for r in shut if config.template(r.kind)])
     keep: list[tuple[Claimed, str | None, dict[str, str] | None]] = []
     cancelled = held = 0
+    shut_ids = {r.id for r in shut}
     for row in rows:
         if row.mother_id in inactive:
             await _finish(session, row.id, worker, status="cancelled", error="not active")
             cancelled += 1
             continue
-        if row.channel == "whatsapp":
-            last = open_window.get(row.address)
-            if last is None or now - last >= config.window:
-                sid = config.templates.get(row.kind)
-                if sid is None:
-                    await _finish(session, row.id, worker, status="held",
-                                  error="24-hour window closed, no template")
-                    held += 1
-                    continue
-                keep.append((row, sid, {"1": row.text}))
+        if row.id in shut_ids:
+            template = config.template(row.kind)
+            if template is not None:
+                name = names.get(("staff", row.staff_id) if row.staff_id else
+                                 ("mother", row.mother_id or 0))
+                keep.append((row, template.sid, template.fill(row.text, name)))
                 continue
+            if row.staff_id is not None:
+                log.warning("staff message outside the WhatsApp 24-hour window and no "
+                            "template for its kind: sent free-form (configure an approved "
+                            "%r template in TWILIO_TEMPLATES)", row.kind,
+                            extra={"outbox_id": row.id})
+                keep.append((row, None, None))
+                continue
+            await _finish(session, row.id, worker, status="held",
+                          error="24-hour window closed, no template")
+            held += 1
+            continue
         keep.append((row, None, None))
     return keep, cancelled, held
+
+
+async def _names(session: AsyncSession, rows: Sequence[Claimed]) -> dict[tuple[str, int], str]:
+    """The recipients' names, for templates that greet her by name."""
+    found: dict[tuple[str, int], str] = {}
+    staff = {r.staff_id for r in rows if r.staff_id}
+    mothers = {r.mother_id for r in rows if r.mother_id and not r.staff_id}
+    if staff:
+        for sid, name in (await session.execute(
+                select(Staff.id, Staff.name).where(Staff.id.in_(staff)))).all():
+            found[("staff", sid)] = name
+    if mothers:
+        for mid, name in (await session.execute(
+                select(Mother.id, Mother.name).where(Mother.id.in_(mothers)))).all():
+            found[("mother", mid)] = name
+    return found
 
 
 # --- status callbacks and failures ----------------------------------------------------------
@@ -226,17 +314,66 @@ async def record_status(
         row.status, row.error_code = "undelivered" if status == "undelivered" else "failed", \
             error_code
         row.error = f"provider status {status}"
-        if row.mother_id is not None:
-            await note_failure(session, row.mother_id, now)
+        if row.mother_id is not None and row.staff_id is None:
+            await note_failure(session, row.mother_id, now,
+                               permanent=(error_code or "") in PERMANENT_CODES)
         return True
     if status not in RANK or RANK[status] <= RANK.get(row.status, 0):
         return False
     row.status = status
     if status in ("delivered", "read") and row.delivered_at is None:
         row.delivered_at = now
+        if row.mother_id is not None and row.staff_id is None:
+            await clear_failures(session, [row.mother_id])
     if error_code:
         row.error_code = error_code
     return True
+
+
+async def window_closed(
+    session: AsyncSession, provider_msg_id: str, now: datetime, config: DeliveryConfig,
+) -> str:
+    """A 63016 status callback (she was outside the 24-hour window): what becomes of the row.
+
+    "resent" when its kind has a template (it goes again at once, as the template),
+    "failed" for a message to staff (never held: a recorded failure), "held" for hers
+    otherwise (sent when she next writes), "ignored" for an unknown or delivered row.
+    """
+    query = select(Outbox).where(Outbox.provider_msg_id == provider_msg_id)
+    if session.bind.dialect.name == "postgresql":
+        query = query.with_for_update()
+    row = (await session.scalars(query.limit(1))).first()
+    if row is None or row.status in FINAL or RANK.get(row.status, 0) >= RANK["delivered"]:
+        return "ignored"
+    # error_code 63016 stays on a row once sent as its template after a 63016: a second
+    # refusal is not resent again
+    already_template = row.error_code == WINDOW_CLOSED
+    row.error_code, row.lease_until = WINDOW_CLOSED, None
+    if config.template(row.kind) is not None and not already_template:
+        row.status, row.not_before, row.error = "pending", now, "63016: again as its template"
+        return "resent"
+    if row.staff_id is not None:
+        row.status = "failed"
+        row.error = "24-hour window closed (staff: configure an approved template)"
+        log.error("staff message refused outside the 24-hour window: configure an approved "
+                  "%r template in TWILIO_TEMPLATES", row.kind, extra={"outbox_id": row.id})
+        return "failed"
+    row.status, row.error = "held", "24-hour window closed"
+    return "held"
+
+
+async def clear_failures(session: AsyncSession, mother_ids: Sequence[int]) -> None:
+    """A message reached her: her failed days start again from none (and she is reachable).
+
+    So the pause needs failures on five separate days *without a delivery in between*,
+    not five scattered bad days over two years.
+    """
+    await session.execute(
+        update(Mother).where(Mother.id.in_(sorted(set(mother_ids))), Mother.status == "active",
+                             or_(Mother.unreachable.is_(True),
+                                 cast_(Mother.failure_days, String) != "[]"))
+        .values(failure_days=[], unreachable=False)
+        .execution_options(synchronize_session=False))
 
 
 async def note_failure(
@@ -290,24 +427,53 @@ class Pacer:
         self.per_chat = per_chat
         self._next = 0.0
         self._paused_until = 0.0
+        # the sends of the last second: never more than the cap in any one-second window
+        self._per_second = max(1, int(rate)) if rate else 0
+        self._recent: deque[float] = deque()
         self._chat_next: dict[str, float] = {}
 
     def pause(self, seconds: float) -> None:
         """The provider said wait: nobody on this channel sends until then."""
         self._paused_until = max(self._paused_until, time.monotonic() + seconds)
 
+    @property
+    def paused_for(self) -> float:
+        """Seconds left of the current pause (0 when sending is allowed)."""
+        return max(0.0, self._paused_until - time.monotonic())
+
     async def slot(self, address: str) -> None:
-        """Wait for this chat's turn, then for the channel's next slot."""
+        """Wait for this chat's turn, then for the channel's next slot.
+
+        The pause is checked again after every wait: a 429 that arrives while a row
+        waits for its slot stops that row too, not only the rows that come later.
+        """
         if self.per_chat:
             turn = max(time.monotonic(), self._chat_next.get(address, 0.0))
             self._chat_next[address] = turn + self.per_chat  # reserved before waiting
             await _sleep_until(turn)
-        while self._paused_until > time.monotonic():
-            await _sleep_until(self._paused_until)
+        while True:
+            while self._paused_until > time.monotonic():
+                await _sleep_until(self._paused_until)
+            if self.interval:
+                at = max(time.monotonic(), self._next)
+                self._next = at + self.interval
+                await _sleep_until(at)
+                recent = self._recent
+                while len(recent) >= self._per_second and \
+                        time.monotonic() - recent[0] < 1.0:
+                    # woke late (a busy loop): catching up is allowed only while no
+                    # one-second window holds more than the cap
+                    await _sleep_until(recent[0] + 1.0)
+                    while recent and time.monotonic() - recent[0] >= 1.0:
+                        recent.popleft()
+            if self._paused_until <= time.monotonic():
+                break
+            # paused while we waited: wait out the pause and take a new slot after it
         if self.interval:
-            at = max(time.monotonic(), self._next)
-            self._next = at + self.interval
-            await _sleep_until(at)
+            now = time.monotonic()
+            while self._recent and now - self._recent[0] >= 1.0:
+                self._recent.popleft()
+            self._recent.append(now)
         if self.per_chat:
             sent = time.monotonic()
             self._chat_next[address] = max(self._chat_next[address], sent + self.per_chat)
@@ -357,6 +523,33 @@ class ChannelLeader:
                                                       Lease.holder == self.holder))
 
 
+def _pause_name(channel: str) -> str:
+    return f"pause:{channel}"
+
+
+async def share_pause(
+    sessions: async_sessionmaker[AsyncSession], channel: str, holder: str, until: datetime,
+) -> None:
+    """Write a provider's retry-after where every worker sees it (a row in `leases`)."""
+    name = _pause_name(channel)
+    async with sessions() as session, session.begin():
+        insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+        statement = insert(Lease).values(name=name, holder=holder, expires_at=until)
+        await session.execute(statement.on_conflict_do_update(
+            index_elements=["name"], set_={"holder": holder, "expires_at": until},
+            where=Lease.expires_at < statement.excluded.expires_at))
+
+
+async def shared_pause(
+    sessions: async_sessionmaker[AsyncSession], channel: str, now: datetime,
+) -> float:
+    """Seconds left of the channel's shared retry-after pause (0 when none)."""
+    async with sessions() as session:
+        until = await session.scalar(select(Lease.expires_at).where(
+            Lease.name == _pause_name(channel)))
+    return max(0.0, (until - now).total_seconds()) if until is not None else 0.0
+
+
 # --- sending --------------------------------------------------------------------------------
 
 
@@ -391,6 +584,16 @@ class ChannelSender:
         self._gate = asyncio.Semaphore(config.concurrency)
         self._done: list[dict[str, Any]] = []
         self._done_since = 0.0
+        self._written: list[asyncio.Future[None]] = []
+        self._writer: asyncio.Task[None] | None = None
+        # monotonic moment until which this worker surely holds the channel's sender lease
+        # (set by the leader's renewal timer; unbounded for `drain`, which leads nothing)
+        self.lead_until = math.inf
+
+    @property
+    def leading(self) -> bool:
+        """May this worker send now (its leader lease cannot have lapsed yet)?"""
+        return time.monotonic() < self.lead_until
 
     @property
     def batch(self) -> int:
@@ -399,6 +602,8 @@ class ChannelSender:
 
     async def run_once(self) -> int:
         """Claim one batch and send it; returns how many rows were handled."""
+        if not self.leading:
+            return 0
         now = self.clock.now()
         async with self.sessions() as session, session.begin():
             rows = await claim(session, self.channel, self.worker, now, limit=self.batch,
@@ -418,6 +623,22 @@ class ChannelSender:
             await self.flush()
         return len(rows)
 
+    async def _write_loop(self) -> None:
+        """Write buffered successes until none are left; wake the sends that wait on them."""
+        while self._done:
+            waiting, self._written = self._written, []
+            try:
+                await self.flush()
+            except BaseException as exc:
+                for done in waiting:
+                    if not done.done():
+                        done.set_exception(exc if isinstance(exc, Exception)
+                                           else RuntimeError("write cancelled"))
+                raise
+            for done in waiting:
+                if not done.done():
+                    done.set_result(None)
+
     async def flush(self) -> None:
         """Write the buffered successes in one transaction (only rows still ours)."""
         done, self._done = self._done, []
@@ -429,10 +650,17 @@ class ChannelSender:
             .where(table.c.id == bindparam("row_id"), table.c.claimed_by == self.worker,
                    table.c.status == "sending")
             .values(status="sent", sent_at=bindparam("at"), provider_msg_id=bindparam("pid"),
-                    lease_until=None, error=None, error_code=None)
+                    lease_until=None, error=None,
+                    # kept: this row went as its template after a 63016 (see window_closed)
+                    error_code=case((table.c.error_code == WINDOW_CLOSED, WINDOW_CLOSED),
+                                    else_=None))
         )
+        reached = [d["mother"] for d in done if d["mother"] is not None]
         async with self.sessions() as session, session.begin():
-            await session.execute(statement, done)
+            await session.execute(statement, [{k: d[k] for k in ("row_id", "at", "pid")}
+                                              for d in done])
+            if reached:
+                await clear_failures(session, reached)
         self.stats.sent += len(done)
 
     async def _send_chat(self, items: list[tuple[Claimed, str | None, dict[str, str] | None]]
@@ -445,6 +673,14 @@ class ChannelSender:
     async def _send_one(self, row: Claimed, sid: str | None, variables: dict[str, str] | None
                         ) -> None:
         await self.pacer.slot(row.address)
+        if not self.leading:
+            # the leader lease lapsed or passed to another worker while this row waited:
+            # it goes back to the queue for the new sender, unsent
+            async with self.sessions() as session, session.begin():
+                await _finish(session, row.id, self.worker, status="pending",
+                              not_before=self.clock.now())
+            self.stats.lost_lease += 1
+            return
         if self.clock.now() + timedelta(seconds=self.config.send_timeout) >= row.lease_until:
             # waited too long (a 429 pause): the lease may pass to another worker mid-send
             async with self.sessions() as session, session.begin():
@@ -458,8 +694,10 @@ class ChannelSender:
         error: SendError | None = None
         provider_id: str | None = None
         try:
-            provider_id = await asyncio.wait_for(self.transport.send(message),
-                                                 self.config.send_timeout)
+            # asyncio.timeout, not wait_for: the send starts in this very step, so no 429
+            # can come in between the pacer's last look at the pause and the send
+            async with asyncio.timeout(self.config.send_timeout):
+                provider_id = await self.transport.send(message)
         except SendError as exc:
             error = exc
         except TimeoutError:
@@ -475,14 +713,43 @@ class ChannelSender:
         if error is None:
             if not self._done:
                 self._done_since = time.monotonic()
-            self._done.append({"row_id": row.id, "at": now, "pid": provider_id})
-            if len(self._done) >= 100 or \
+            reached = row.mother_id if row.staff_id is None and row.mother_id is not None \
+                and self.channel in DELIVERED_ON_SEND else None
+            self._done.append({"row_id": row.id, "at": now, "pid": provider_id,
+                               "mother": reached})
+            if not self.config.record_every_seconds:
+                # at once: one writer task per sender writes whatever piled up during its
+                # last write (group commit), and this send waits until its row is written,
+                # so it holds its concurrency slot until then: what a crash can repeat is
+                # bounded by `concurrency`
+                done = asyncio.get_running_loop().create_future()
+                self._written.append(done)
+                if self._writer is None or self._writer.done():
+                    self._writer = asyncio.create_task(self._write_loop())
+                await done
+            elif len(self._done) >= 100 or \
                     time.monotonic() - self._done_since >= self.config.record_every_seconds:
                 await self.flush()
             return
         async with self.sessions() as session, session.begin():
             reason = error.message[:200]
-            if error.window_closed:
+            if error.window_closed and row.staff_id is not None:
+                # a staff alert never waits silently: a recorded failure (the case's
+                # escalation timer goes on regardless, to the next person in the chain)
+                await _finish(session, row.id, self.worker, status="failed",
+                              error=f"{reason} (staff: configure an approved template)",
+                              error_code=error.code)
+                log.error("staff message refused outside the 24-hour window: configure an "
+                          "approved %r template in TWILIO_TEMPLATES", row.kind,
+                          extra={"outbox_id": row.id})
+                self.stats.failed += 1
+            elif error.window_closed and self.config.template(row.kind) is not None \
+                    and row.error_code != WINDOW_CLOSED:
+                # the window had shut after all: again at once, as the kind's template
+                await _finish(session, row.id, self.worker, status="pending", not_before=now,
+                              error=reason, error_code=WINDOW_CLOSED)
+                self.stats.retried += 1
+            elif error.window_closed:
                 await _finish(session, row.id, self.worker, status="held", error=reason,
                               error_code=error.code)
                 self.stats.held += 1
@@ -496,6 +763,8 @@ class ChannelSender:
                 if error.retry_after is not None:
                     self.pacer.pause(error.retry_after)
                     delay = error.retry_after
+                    await share_pause(self.sessions, self.channel, self.worker,
+                                      now + timedelta(seconds=error.retry_after))
                 else:
                     delay = self.config.backoff(row.attempts)
                 await _finish(session, row.id, self.worker, status="pending",
@@ -532,28 +801,56 @@ class Deliverer:
                         break
         return total
 
+    async def keep_lead(self, name: str, stop: asyncio.Event) -> None:
+        """The leader lease's own timer: renewed every quarter of its TTL, sending or not.
+
+        A renewal that succeeds lets the sender send until 80% of the TTL from the moment
+        it was asked (well before a standby may take over); a refused one stops it at
+        once; a database error lets the last grant run out on its own. On every renewal
+        the channel's shared retry-after pause is read, so a standby that takes over
+        honours a 429 its predecessor got.
+        """
+        sender, leader = self.senders[name], self.leaders[name]
+        ttl = self.config.leader_ttl_seconds
+        sender.lead_until = 0.0
+        while not stop.is_set():
+            asked = time.monotonic()
+            try:
+                held = await leader.hold(self.sessions, self.clock.now())
+                if held:
+                    pause = await shared_pause(self.sessions, name, self.clock.now())
+                    if pause > 0:
+                        sender.pacer.pause(pause)
+                    sender.lead_until = asked + ttl * 0.8
+                else:
+                    sender.lead_until = 0.0
+            except Exception:  # noqa: BLE001  (the database may blink; the grant runs out)
+                log.exception("leader renewal failed", extra={"channel": name})
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), ttl / 4)
+
     async def run_channel(self, name: str, stop: asyncio.Event) -> None:
         """Lead this channel whenever no live worker does, and send while leading."""
         sender, leader = self.senders[name], self.leaders[name]
-        renewed = 0.0
-        leading = False
+        sender.lead_until = 0.0
+        renewing = asyncio.create_task(self.keep_lead(name, stop))
         try:
             while not stop.is_set():
                 try:
-                    if time.monotonic() - renewed > self.config.leader_ttl_seconds / 3:
-                        leading = await leader.hold(self.sessions, self.clock.now())
-                        renewed = time.monotonic() if leading else 0.0
-                    handled = await sender.run_once() if leading else 0
+                    handled = await sender.run_once() if sender.leading else 0
                 except Exception:  # noqa: BLE001  (the database may blink; try again)
                     log.exception("delivery loop error", extra={"channel": name})
-                    handled, leading, renewed = 0, False, 0.0
+                    handled = 0
                 if not handled:
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(stop.wait(), self.config.idle_seconds)
         finally:
-            if leading:
-                with contextlib.suppress(Exception):
-                    await leader.release(self.sessions)
+            renewing.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await renewing
+            sender.lead_until = 0.0
+            with contextlib.suppress(Exception):
+                await leader.release(self.sessions)  # only if still ours
 
     async def run(self, stop: asyncio.Event) -> None:
         """Every channel at once until `stop` is set."""

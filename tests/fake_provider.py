@@ -1,10 +1,12 @@
 """A local fake message provider (HTTP) and a worker process that sends to it.
 
-`FakeProvider` runs in a thread of the test process and counts what it accepts per
-outbox id. It honours an Idempotency-Key header the way Stripe-like APIs do: a
-repeated key is answered with the first message's id and counted as a resend, not
-as a second message. `python -m tests.fake_provider` runs an `asibot worker`-like
-process (heartbeat off, delivery on) whose transports post to the fake provider.
+`FakeProvider` runs in a thread of the test process and counts every send it accepts
+per outbox id, with no deduplication (Telegram and Twilio take no idempotency key,
+so neither does it): a repeat is counted as the second message it would be on a
+phone. It records when each send arrived and from which worker, and can answer one
+send with a 429 and a Retry-After (`throttle`). `python -m tests.fake_provider` runs
+an `asibot worker`-like process (heartbeat off, delivery on) whose transports post
+to the fake provider.
 """
 
 from __future__ import annotations
@@ -33,7 +35,9 @@ class FakeProvider:
 
     def __init__(self) -> None:
         self.accepted: Counter[int] = Counter()
-        self.resends: Counter[int] = Counter()
+        self.arrivals: list[tuple[float, int, str]] = []  # (monotonic, outbox id, worker)
+        self.throttled: list[tuple[float, float]] = []  # (monotonic, retry-after seconds)
+        self._throttle: tuple[int, float] | None = None
         self.lock = threading.Lock()
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -42,15 +46,30 @@ class FakeProvider:
                                                     log_level="warning", lifespan="off"))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
+    def throttle(self, after: int, retry_after: float) -> None:
+        """Answer the first send after `after` accepted ones with 429 and this Retry-After."""
+        self._throttle = (after, retry_after)
+
+    @property
+    def total(self) -> int:
+        """Every send accepted, repeats included."""
+        return sum(self.accepted.values())
+
     async def receive(self, request: Request) -> JSONResponse:
         body = await request.json()
-        key = int(request.headers.get("idempotency-key") or body["outbox_id"])
+        key = int(body["outbox_id"])
+        worker = request.headers.get("x-worker", "")
         with self.lock:
-            if key in self.accepted:
-                self.resends[key] += 1
-            else:
-                self.accepted[key] += 1
-        return JSONResponse({"id": f"fake-{key}"})
+            now = time.monotonic()
+            if self._throttle is not None and len(self.arrivals) >= self._throttle[0]:
+                retry_after = self._throttle[1]
+                self._throttle = None
+                self.throttled.append((now, retry_after))
+                return JSONResponse({"error": "slow down"}, status_code=429,
+                                    headers={"Retry-After": f"{retry_after:g}"})
+            self.accepted[key] += 1
+            self.arrivals.append((now, key, worker))
+        return JSONResponse({"id": f"fake-{key}-{self.accepted[key]}"})
 
     def __enter__(self) -> FakeProvider:
         self.thread.start()
@@ -71,11 +90,12 @@ def _free_port() -> int:
 
 
 class HttpTransport:
-    """A transport that posts to the fake provider, with the outbox id as idempotency key."""
+    """A transport that posts to the fake provider, as the real ones do: no idempotency key."""
 
-    def __init__(self, channel: str, url: str) -> None:
+    def __init__(self, channel: str, url: str, worker: str = "") -> None:
         self.channel = channel
         self.url = url
+        self.worker = worker
         self.client: aiohttp.ClientSession | None = None
 
     async def send(self, message: OutgoingMessage) -> str | None:
@@ -83,10 +103,14 @@ class HttpTransport:
             self.client = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=64))
         try:
             async with self.client.post(
-                f"{self.url}/messages", headers={"Idempotency-Key": str(message.outbox_id)},
+                f"{self.url}/messages", headers={"X-Worker": self.worker},
                 json={"outbox_id": message.outbox_id, "to": message.address,
                       "text": message.text}) as response:
-                if response.status >= 500 or response.status == 429:
+                if response.status == 429:
+                    after = response.headers.get("Retry-After")
+                    raise SendError("HTTP 429", code="429",
+                                    retry_after=float(after) if after else None)
+                if response.status >= 500:
                     raise SendError(f"HTTP {response.status}", code=str(response.status))
                 return str((await response.json())["id"])
         except aiohttp.ClientError as exc:
@@ -107,14 +131,18 @@ async def _worker() -> None:
     settings = load_settings(_env_file=None)
     runtime = build_runtime(settings)
     channels = os.environ.get("FAKE_CHANNELS", "simulator").split(",")
+    rate = float(os.environ.get("RATE", "0"))
     config = DeliveryConfig(lease_seconds=float(os.environ.get("LEASE_SECONDS", "4")),
                             leader_ttl_seconds=float(os.environ.get("LEADER_TTL", "2")),
+                            rates={name: rate for name in channels} if rate else {},
+                            concurrency=int(os.environ.get("CONCURRENCY", "64")),
                             idle_seconds=0.1, batch=200)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    transports = {name: HttpTransport(name, url) for name in channels}
+    transports = {name: HttpTransport(name, url, os.environ["WORKER_ID"])
+                  for name in channels}
     async with jobs.running(runtime, plan=False, transports=transports,  # type: ignore[arg-type]
                             worker=os.environ["WORKER_ID"], config=config):
         print("ready", flush=True)

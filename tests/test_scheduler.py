@@ -279,3 +279,88 @@ async def test_monthly_checkin_records_the_who_24_hour_recall(runtime: Runtime) 
     assert answers["q2_item01"] == "yes" and answers["q2_item08"] == "yes"
     assert answers["q2_item02"] == "no" and len([q for q in answers if q.startswith("q2_")]) == 16
     assert answers["q3_ors_drops"] == "no"
+
+
+async def test_thirty_days_of_silence_bring_one_nudge_not_one_a_day(runtime: Runtime) -> None:
+    today = runtime.clock.now().astimezone(ZoneInfo(WIB)).date()
+    mother_id = await add_mother(runtime, stage="postnatal", anchor=today - timedelta(days=300))
+    world = World(runtime)
+    nudges: list[date] = []
+    for n in range(1, 46):
+        day = today + timedelta(days=n)
+        await world.at(local(day, 10))
+        await world.at(local(day, 16))
+        async with runtime.sessions() as session:
+            count = len((await session.scalars(select(Outbox).where(
+                Outbox.mother_id == mother_id, Outbox.dedupe_key.like("nudge:%")))).all())
+        if count > len(nudges):
+            nudges.append(day)
+    assert len(nudges) == 1, nudges
+    assert (nudges[0] - today).days in (30, 31)  # on day 30 (or the next morning)
+
+
+def test_the_heartbeat_runs_inside_a_live_asibot_worker_and_sigterm_stops_it(
+    tmp_path: Any,
+) -> None:
+    import asyncio
+    import os
+    import signal
+    import sqlite3
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from db.migrate import upgrade
+
+    path = tmp_path / "worker.db"
+    url = f"sqlite+aiosqlite:///{path}"
+    upgrade(url)
+    now = datetime.now(UTC)
+
+    async def seed() -> None:
+        from db.session import make_engine, make_sessionmaker
+
+        engine = make_engine(url)
+        sessions = make_sessionmaker(engine)
+        async with sessions() as session, session.begin():
+            mother = Mother(name="Siti", lang="id", tz=WIB, tip_hour=8, stage="pregnant",
+                            due_date=now.date() - timedelta(days=1), status="active",
+                            tips_from_day=0, unreachable=False, failure_days=[],
+                            created_at=now, last_inbound_at=now)
+            session.add(mother)
+            await session.flush()
+            session.add(Identity(channel="simulator", address="sim:siti", mother_id=mother.id,
+                                 last_inbound_at=now, created_at=now))
+            session.add(Reminder(mother_id=mother.id, kind="birth_report",
+                                 due_at=now - timedelta(minutes=5), done_at=None,
+                                 payload={"n": 1}, dedupe_key=f"birth_report:{mother.id}:1"))
+        await engine.dispose()
+
+    asyncio.run(seed())
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "DATABASE_URL": url, "LOG_LEVEL": "WARNING",
+           "TELEGRAM_BOT_TOKEN": "", "TWILIO_AUTH_TOKEN": "", "TWILIO_ACCOUNT_SID": ""}
+    asibot = str(Path(sys.executable).parent / "asibot")
+    process = subprocess.Popen([asibot, "worker", "--no-deliver"],
+                               cwd=root, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+
+    def reminder_rows() -> int:
+        with sqlite3.connect(path, timeout=5) as conn:
+            return int(conn.execute("SELECT count(*) FROM outbox WHERE kind = 'reminder' "
+                                    "AND dedupe_key LIKE 'birth_report:%'").fetchone()[0])
+
+    try:
+        deadline = time.monotonic() + 60
+        while reminder_rows() == 0 and time.monotonic() < deadline and process.poll() is None:
+            time.sleep(0.2)
+        assert reminder_rows() == 1, process.stderr.read().decode() if process.poll() else ""
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            code = process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            raise
+    assert code == 0, process.stderr.read().decode()

@@ -155,12 +155,19 @@ async def whatsapp_status(request: Request) -> Response:
         log.warning("twilio status refused: no MessageSid or an unknown MessageStatus")
         return bad_request("need MessageSid and a known MessageStatus")
     error_code = (form.get("ErrorCode") or "").strip()[:20] or None
-    from scheduler.delivery import record_status  # noqa: PLC0415  (the scheduler owns the rules)
+    # the scheduler owns the rules: a 63016 goes again as its template when its kind has
+    # one, a staff message is failed (never held), hers is held; permanent codes flag her
+    from scheduler.delivery import (  # noqa: PLC0415
+        DeliveryConfig,
+        record_status,
+        window_closed,
+    )
 
     try:
         async with runtime.sessions() as session, session.begin():
             if error_code == WINDOW_CLOSED and status in ("failed", "undelivered"):
-                await hold_for_window(session, sid)
+                config = DeliveryConfig(templates=dict(runtime.settings.twilio_templates))
+                await window_closed(session, sid, runtime.clock.now(), config)
             else:
                 await record_status(session, sid, status, error_code, runtime.clock.now())
     except Exception as exc:  # noqa: BLE001  (logged by type only)
