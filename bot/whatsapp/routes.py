@@ -12,8 +12,6 @@ from __future__ import annotations
 import logging
 from urllib.parse import parse_qsl
 
-from sqlalchemy import update
-from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -22,7 +20,6 @@ from twilio.request_validator import RequestValidator, get_signature_algorithm
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.webhooks import BodyTooLarge, bad_request, forbidden, messages_of, read_body, too_large
-from db.models import Outbox
 from flows.types import Inbound
 
 log = logging.getLogger(__name__)
@@ -175,21 +172,6 @@ async def whatsapp_status(request: Request) -> Response:
         return PlainTextResponse("internal error", status_code=500)
     log.info("twilio status recorded", extra={"status": status, "error_code": error_code})
     return Response(status_code=204)
-
-
-async def hold_for_window(session: AsyncSession, sid: str) -> bool:
-    """63016: she is outside the 24-hour window. Not her failure: the row waits, held, for a
-    template or her next message (the engine releases held rows when she writes), exactly as
-    when the window is found shut at sending. A row already delivered does not move back."""
-    from scheduler.delivery import RANK  # noqa: PLC0415
-
-    not_yet_delivered = [name for name, rank in RANK.items() if rank < RANK["delivered"]]
-    result = await session.execute(
-        update(Outbox).where(Outbox.provider_msg_id == sid,
-                             Outbox.status.in_(not_yet_delivered))
-        .values(status="held", error_code=WINDOW_CLOSED, error="24-hour window closed")
-        .execution_options(synchronize_session=False))
-    return getattr(result, "rowcount", 0) > 0
 
 
 def routes(settings: Settings) -> list[BaseRoute]:
