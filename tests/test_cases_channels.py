@@ -127,8 +127,9 @@ async def line(runtime: Runtime) -> AsyncIterator[Line]:
         transports: dict[str, Transport] = {"telegram": TelegramTransport(settings),
                                             "whatsapp": WhatsAppTransport(settings)}
         app = create_app(runtime=own, background=False)
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                     base_url=PUBLIC) as http:
+        # the lifespan starts the PTB Application that takes Telegram's webhook updates
+        async with app.router.lifespan_context(app), httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app), base_url=PUBLIC) as http:
             yield Line(own, http, telegram, twilio, transports)
         for sender in transports.values():
             await sender.close()
