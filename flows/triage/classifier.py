@@ -644,13 +644,13 @@ def _classify(text: str) -> TriageResult:
     if not toks:
         return TriageResult("none", False)
     res, denied = _rules(toks)
-    if (len([t for t in toks if t.isalpha()]) < MIN_WORDS_TO_LEARN
-            or set(re.findall(r"[a-z]+", text.lower())) <= _TIME_WORDS):
-        # a reply like "mau tanya", "SELESAI 1" or "pagi aja jam 8" is too short or too
-        # plain for the learned parts to read a danger into: only the rules decide
-        return res
-    said = set(re.findall(r"[a-z]+", text.lower()))
-    if said <= _BIRTH_NEWS_WORDS and _BIRTH_NEWS.search(text.lower()):
+    lowered = text.lower()
+    said = set(re.findall(r"[a-z]+", lowered))
+    if (len([t for t in toks if t.isalpha()]) < MIN_WORDS_TO_LEARN or said <= _TIME_WORDS
+            or (said <= _BIRTH_NEWS_WORDS and _BIRTH_NEWS.search(lowered))):
+        # a reply like "mau tanya", "SELESAI 1", "pagi aja jam 8" or "dedek udah lahir td
+        # pagi" is too short or too plain for the learned parts to read a danger or a loss
+        # into: only the rules decide
         return res
     if _net_may_raise(res, denied):
         raised = raise_with_net(res, denied, _net.predict(text, toks), NET_AT, text, toks)
