@@ -370,7 +370,7 @@ def guidance(label: str, lang: str, config: FlowConfig, self_harm: bool = False)
     if label == "danger_mother" and self_harm:
         key = "guidance.danger_mother_selfharm"
     if not has(key):
-        key = "guidance.question" if has("guidance.question") else "cases.guidance_fallback"
+        key = "guidance.question"
     return ui_text(key, lang, puskesmas=places.puskesmas(config, lang),
                    emergency=places.emergency(config, lang))
 

@@ -13,7 +13,6 @@ from flows import cases
 from flows.context import Ctx
 from flows.steps import step
 from flows.triage import classify
-from messages.texts import has
 
 if TYPE_CHECKING:
     from flows.triage import TriageResult
@@ -73,7 +72,7 @@ async def media(ctx: Ctx) -> None:
     if ctx.mother is not None and await cases.pass_on_media(ctx):
         ctx.say("problem.media_passed")
         return
-    ctx.say("common.media" if has("common.media") else "problem.media")
+    ctx.say("common.media")
 
 
 async def after_stop(ctx: Ctx, text: str) -> None:
@@ -86,8 +85,7 @@ async def after_stop(ctx: Ctx, text: str) -> None:
     if ctx.mother.status == "loss":
         await _loss_words(ctx, text)
         return
-    ctx.say("keywords.stopped_reminder" if has("keywords.stopped_reminder")
-            else "problem.stopped_reminder")
+    ctx.say("keywords.stopped_reminder")
 
 
 async def _loss_words(ctx: Ctx, text: str) -> None:
