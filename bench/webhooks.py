@@ -3,10 +3,13 @@
     python bench/webhooks.py                       # PostgreSQL (ASIBOT_BENCH_PG), 3,000 messages
     python bench/webhooks.py --sqlite --messages 1500 --concurrency 8
 
-Starts two servers on 127.0.0.1, each one uvicorn worker in its own process:
+Starts three servers on 127.0.0.1, each one uvicorn worker in its own process:
 * the asibot app (scheduler and Telegram polling off) on a fresh database with the
   demo puskesmas, taking correctly signed Twilio webhooks and Telegram updates;
-* a bare Starlette endpoint that reads the same body and answers empty TwiML.
+* a bare Starlette endpoint that reads the same body and answers empty TwiML;
+* asibot's adapters alone: the same app with the engine left out (routes, signature
+  check, PTB Application), so the gap to the first line is the engine's transaction
+  (bench/engine_floor.py breaks that down further).
 Every message is a step of a mother's registration (DAFTAR MAWAR1, then her answers),
 half on WhatsApp and half on Telegram, many mothers at once, each in order. A webhook
 answers after the engine committed, so its latency is the latency to the reply's
@@ -61,6 +64,23 @@ def asibot_app() -> object:
     from bot.app import create_app
 
     return create_app(background=False)
+
+
+def adapters_app() -> object:
+    """asibot's own adapters with the engine left out: the same routes, PTB Application and
+    Twilio signature check, answering as if the engine took no time (what they cost)."""
+    from bot.app import create_app
+    from bot.runtime import Runtime, build_runtime
+    from bot.settings import get_settings
+    from flows.types import HandleResult, Inbound
+
+    class NoEngine(Runtime):
+        async def handle(self, inbound: Inbound) -> HandleResult:
+            return HandleResult(outbox_ids=[])
+
+    real = build_runtime(get_settings())
+    return create_app(runtime=NoEngine(real.settings, real.engine, real.sessions),
+                      background=False)
 
 
 def bare_app() -> object:
@@ -309,7 +329,7 @@ def measured(process: subprocess.Popen[bytes], base: str, mothers: range, concur
 
 def report(name: str, result: Result) -> str:
     return (
-        f"{name:<8} {len(result.latencies):>6} msgs  {result.rate:>8.0f} msg/s  "
+        f"{name:<9}{len(result.latencies):>6} msgs  {result.rate:>8.0f} msg/s  "
         f"p50 {result.pct(0.50):6.1f} ms  p99 {result.pct(0.99):6.1f} ms  "
         f"server CPU {result.cpu_ms:5.2f} ms/msg  "
         f"statuses {dict(sorted(result.statuses.items()))}"
@@ -348,8 +368,9 @@ def main() -> None:
             "LOG_LEVEL": "WARNING",
             "PYTHONPATH": str(ROOT),
         }
-        app_port, bare_port = free_port(), free_port()
-        servers = [start("asibot_app", app_port, env), start("bare_app", bare_port, env)]
+        app_port, bare_port, adapters_port = free_port(), free_port(), free_port()
+        servers = [start("asibot_app", app_port, env), start("bare_app", bare_port, env),
+                   start("adapters_app", adapters_port, env)]
         try:
             # warm both (connections, caches, the engine's first queries)
             asyncio.run(
@@ -360,12 +381,15 @@ def main() -> None:
                     time.monotonic() + 30,
                 )
             )
-            asyncio.run(
-                run_load(f"http://127.0.0.1:{bare_port}", range(20), 4, time.monotonic() + 30)
-            )
+            for port in (bare_port, adapters_port):
+                asyncio.run(
+                    run_load(f"http://127.0.0.1:{port}", range(20), 4, time.monotonic() + 30)
+                )
             warm_rows = asyncio.run(count_replies(url))
             bare = measured(servers[1], f"http://127.0.0.1:{bare_port}", range(mothers),
                             args.concurrency, args.max_seconds)
+            adapters = measured(servers[2], f"http://127.0.0.1:{adapters_port}",
+                                range(mothers), args.concurrency, args.max_seconds)
             app = measured(servers[0], f"http://127.0.0.1:{app_port}", range(mothers),
                            args.concurrency, args.max_seconds)
             rows = asyncio.run(count_replies(url))
@@ -381,6 +405,7 @@ def main() -> None:
         f"concurrency {args.concurrency}, {os.cpu_count()} cores"
     )
     print(report("bare", bare))
+    print(report("adapters", adapters))
     print(report("asibot", app))
     print(
         f"ratio    asibot/bare throughput {app.rate / bare.rate:.2f}; "
