@@ -689,6 +689,29 @@ async def escalate_overdue(session: AsyncSession, now: datetime, config: FlowCon
     return moved
 
 
+async def alert_failed(session: AsyncSession, outbox_id: int, now: datetime) -> bool:
+    """An alert that could not reach its staff member (she blocked the bot, a wrong number,
+    no template outside her window): her case moves on at the next escalation beat
+    instead of waiting out a deadline nobody can meet. True if a case was moved."""
+    found = (await session.execute(
+        select(Outbox.case_id, Outbox.staff_id)
+        .where(Outbox.id == outbox_id, Outbox.kind == "alert"))).first()
+    if found is None or found.case_id is None or found.staff_id is None:
+        return False
+    moved = await session.execute(
+        update(Case)
+        .where(Case.id == found.case_id, Case.status == OPEN,
+               Case.assignee_id == found.staff_id, Case.deadline_at > now)
+        .values(deadline_at=now)
+        .execution_options(synchronize_session=False))
+    if getattr(moved, "rowcount", 0) != 1:
+        return False  # taken, resolved, moved on already, or the alert was not the assignee's
+    session.add(CaseEvent(case_id=found.case_id, kind="alert_failed", staff_id=found.staff_id,
+                          at=now))
+    log.warning("case alert undeliverable: escalating now", extra={"case_id": found.case_id})
+    return True
+
+
 # --- follow-up (called by the scheduler) -------------------------------------------------
 
 

@@ -49,6 +49,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.models import Identity, Lease, Mother, Outbox, Staff
+from flows.cases import alert_failed
 from flows.outbox import enqueue, preferred_identity
 from messages.texts import text as ui_text
 from scheduler.clock import Clock
@@ -314,7 +315,9 @@ async def record_status(
         row.status, row.error_code = "undelivered" if status == "undelivered" else "failed", \
             error_code
         row.error = f"provider status {status}"
-        if row.mother_id is not None and row.staff_id is None:
+        if row.staff_id is not None:
+            await alert_failed(session, row.id, now)
+        elif row.mother_id is not None:
             await note_failure(session, row.mother_id, now,
                                permanent=(error_code or "") in PERMANENT_CODES)
         return True
@@ -357,6 +360,7 @@ async def window_closed(
         row.error = "24-hour window closed (staff: configure an approved template)"
         log.error("staff message refused outside the 24-hour window: configure an approved "
                   "%r template in TWILIO_TEMPLATES", row.kind, extra={"outbox_id": row.id})
+        await alert_failed(session, row.id, now)
         return "failed"
     row.status, row.error = "held", "24-hour window closed"
     return "held"
@@ -736,9 +740,10 @@ class ChannelSender:
             if error.window_closed and row.staff_id is not None:
                 # a staff alert never waits silently: a recorded failure (the case's
                 # escalation timer goes on regardless, to the next person in the chain)
-                await _finish(session, row.id, self.worker, status="failed",
-                              error=f"{reason} (staff: configure an approved template)",
-                              error_code=error.code)
+                if await _finish(session, row.id, self.worker, status="failed",
+                                 error=f"{reason} (staff: configure an approved template)",
+                                 error_code=error.code):
+                    await alert_failed(session, row.id, now)
                 log.error("staff message refused outside the 24-hour window: configure an "
                           "approved %r template in TWILIO_TEMPLATES", row.kind,
                           extra={"outbox_id": row.id})
@@ -755,9 +760,13 @@ class ChannelSender:
                 self.stats.held += 1
             elif error.permanent or now - row.created_at > self.config.give_up_after:
                 if await _finish(session, row.id, self.worker, status="failed", error=reason,
-                                 error_code=error.code) and row.mother_id is not None:
-                    await note_failure(session, row.mother_id, now, permanent=error.permanent,
-                                       pause_after=self.config.pause_after_failure_days)
+                                 error_code=error.code):
+                    if row.staff_id is not None:
+                        await alert_failed(session, row.id, now)
+                    elif row.mother_id is not None:
+                        await note_failure(session, row.mother_id, now,
+                                           permanent=error.permanent,
+                                           pause_after=self.config.pause_after_failure_days)
                 self.stats.failed += 1
             else:
                 if error.retry_after is not None:

@@ -17,6 +17,9 @@ from bot.runtime import Runtime
 from db.models import Case, CaseEvent, Mother, Outbox, Staff
 from flows import cases
 from flows.types import Inbound
+from scheduler.delivery import Deliverer, DeliveryConfig
+from scheduler.transport import SendError
+from tests.test_delivery import FakeTransport
 
 WIB = ZoneInfo("Asia/Jakarta")
 SARI, WATI, NUR, RINA = "sim:kader-sari", "sim:kader-wati", "sim:kader-nur", "sim:bidan-rina"
@@ -166,6 +169,45 @@ async def test_unanswered_case_climbs_from_cadre_to_backup_to_health_worker(
         ("alerted", "Bu Sari"), ("escalated", "Bu Wati"), ("escalated", "Bidan Rina")]
     [rina_alert] = await phone(RINA).inbox()
     assert "Bu Wati" in rina_alert["text"]
+
+
+async def test_a_cadre_who_blocked_the_bot_does_not_hold_up_a_danger_sign(
+    runtime: Runtime, demo: Any, phone: Any, clock: Any
+) -> None:
+    """Bu Sari's phone refuses the alert: Bunda Siti's case goes to the backup cadre at the
+    next beat, not after a 15-minute deadline nobody could meet."""
+    ibu = await register_siti(phone)
+    clock.set(local(29, 2))
+    await ibu.says("dedek panas 38,5 gak mau nyusu dr td")
+    blocked = FakeTransport(fail=lambda m: SendError(
+        "Forbidden: bot was blocked by the user", permanent=True, code="403")
+        if m.address == SARI else None)
+    await Deliverer({"simulator": blocked}, runtime.sessions, runtime.clock, DeliveryConfig(),
+                    worker="t").drain()
+    [case] = await the_cases(runtime)
+    assert case.deadline_at == local(29, 2).astimezone(UTC)
+    clock.set(local(29, 2, 1))
+    assert await escalate(runtime, local(29, 2, 1)) == 1
+    [case] = await the_cases(runtime)
+    assert case.level == cases.LEVEL_BACKUP
+    assert ("alert_failed", "Bu Sari") in await events(runtime, case.id)
+    [wati_alert] = await phone(WATI).inbox()
+    assert "DARURAT" in wati_alert["text"] and "Bu Sari" in wati_alert["text"]
+
+
+async def test_a_failed_alert_to_someone_who_already_took_the_case_moves_nothing(
+    runtime: Runtime, demo: Any, phone: Any
+) -> None:
+    ibu = await register_siti(phone)
+    await ibu.says(LATCH)
+    await phone(SARI).says("1")  # Bu Sari takes it
+    [case] = await the_cases(runtime)
+    async with runtime.sessions() as session, session.begin():
+        alert = (await session.scalars(select(Outbox).where(
+            Outbox.kind == "alert", Outbox.address == SARI, Outbox.case_id == case.id)
+            .order_by(Outbox.id).limit(1))).one()
+        assert not await cases.alert_failed(session, alert.id, local(28, 10, 5))
+    assert (await the_cases(runtime))[0].deadline_at == case.deadline_at
 
 
 async def test_two_workers_escalating_at_once_move_a_case_once(
