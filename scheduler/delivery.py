@@ -73,6 +73,10 @@ WINDOW_CLOSED = "63016"  # Twilio: outside the 24-hour window, free-form text re
 # Channels whose provider reports no delivery: a message it accepted counts as delivered
 # (Telegram has no receipts); WhatsApp's "delivered" comes in a status callback.
 DELIVERED_ON_SEND = frozenset({"telegram", "simulator"})
+# Twilio codes that say this number will not take our messages (twilio.com/docs/api/errors):
+# 63003 not an active WhatsApp address, 63024 an invalid recipient, 21211 an invalid To,
+# 21614 not a mobile number, 21610 she unsubscribed (STOP), 30005 an unknown handset,
+# 30006 a landline. 30003 (handset off, no signal) is temporary and not among them.
 PERMANENT_CODES = frozenset({"63003", "63024", "21211", "21614", "21610", "30005", "30006"})
 
 
