@@ -48,6 +48,21 @@ async def test_the_midwife_sees_a_new_latch_case_and_a_cadre_cannot_sign_in(
     assert "ASI eksklusif" in (await client.get("/dashboard/indicator?month=2026-11")).text
 
 
+async def test_a_danger_sign_before_she_gave_her_name_shows_her_as_not_named_yet(
+    runtime: Runtime, demo: Any, phone: Any, client: httpx.AsyncClient,
+    tmp_path: Any, monkeypatch: Any,
+) -> None:
+    monkeypatch.chdir(tmp_path)  # the dashboard's secret file is written there
+    ibu = phone("sim:ibu-baru")
+    await register(ibu, "DAFTAR MAWAR1", "1", "1")
+    assert (await ibu.says("tolong dedek kejang")).startswith("SEGERA")
+    await signed_in(client, runtime, "BIDAN1")
+    page = (await client.get("/dashboard")).text
+    assert "Bahaya bayi" in page and "(belum menyebut nama)" in page
+    case_link = page.split('href="/dashboard/cases/')[1].split('"')[0]
+    assert "Bunda (belum menyebut nama)" in (await client.get(f"/dashboard/cases/{case_link}")).text
+
+
 async def test_ebf_indicator_counts_only_breast_milk_and_drops_dont_know(
     runtime: Runtime, demo: Any
 ) -> None:

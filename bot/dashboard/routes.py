@@ -16,12 +16,15 @@ from bot.dashboard.auth import dashboard_secret, read_token
 from bot.runtime import Runtime
 from db import reports
 from db.models import Staff
+from messages.texts import text as ui_text
 
 COOKIE = "asibot_dashboard"
 TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).with_name("templates")),
     autoescape=select_autoescape(["html"]),
 )
+# a mother still registering when a danger sign opened her case may not have a name yet
+TEMPLATES.globals["no_name"] = ui_text("cases.no_name_yet", "id")
 LABELS = {
     "danger_baby": "Bahaya bayi", "danger_mother": "Bahaya ibu", "loss": "Duka",
     "mastitis": "Mastitis", "latch_pain": "Puting lecet/pelekatan",
