@@ -213,6 +213,10 @@ class Outbox(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     not_before: Mapped[datetime]
     lease_until: Mapped[datetime | None]
+    # set by the claim when an attempt starts, cleared once its outcome is known: a row
+    # claimed while it is still set may already be on her phone (its worker died
+    # mid-send, or the send timed out), so the sender asks the provider first
+    sending_since: Mapped[datetime | None]
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     provider_msg_id: Mapped[str | None] = mapped_column(String(80))
     error_code: Mapped[str | None] = mapped_column(String(20))

@@ -21,9 +21,18 @@ An outbox row moves pending -> sending -> sent -> delivered -> read, or ends fai
   `give_up_after`. Final failures on five separate days pause her tips and tell
   her cadre.
 * Every outcome is written right after the provider answers (successes by one writer
-  per sender, group commit), guarded by `claimed_by`: at-least-once, a crash can
-  repeat at most the messages that were in the provider's hands at that instant and
-  never loses one (see docs/BENCHMARKS.md).
+  per sender, group commit), guarded by `claimed_by`, so a crash never loses a message.
+* Rows in doubt: the claim stamps `sending_since` on a row and every known outcome
+  clears it. A row claimed while it is still set (its worker died mid-send, or the send
+  timed out) may already be on her phone. Before sending it again the sender asks the
+  provider (`FindsSent.find_sent`, "reconcile"): a message the provider already has is
+  recorded as sent with the provider's id, not sent again; one it cannot be asked
+  about waits and is asked again later (backoff), since waiting is safer than
+  repeating. Rows claimed fresh never pay for the question.
+  WhatsApp (Twilio's Messages list) is therefore exactly-once across a crash; Telegram
+  cannot list what a bot sent, so a Telegram row in doubt is sent again: at-least-once,
+  a crash repeating at most the messages that were in the provider's hands at that
+  instant (`concurrency`; see docs/BENCHMARKS.md and docs/ARCHITECTURE.md).
 """
 
 from __future__ import annotations
@@ -37,23 +46,36 @@ import time
 import uuid
 from collections import defaultdict, deque
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import String, Table, and_, bindparam, case, delete, or_, select, update
+from sqlalchemy import (
+    String,
+    Table,
+    and_,
+    bindparam,
+    case,
+    delete,
+    func,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy import cast as cast_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.models import Identity, Lease, Mother, Outbox, Staff
+from db.types import UTCDateTime
 from flows.cases import alert_failed
 from flows.outbox import enqueue, preferred_identity
 from messages.texts import text as ui_text
 from scheduler.clock import Clock
-from scheduler.transport import OutgoingMessage, SendError, Transport
+from scheduler.transport import FindsSent, OutgoingMessage, SendError, Transport
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +100,10 @@ DELIVERED_ON_SEND = frozenset({"telegram", "simulator"})
 # 21614 not a mobile number, 21610 she unsubscribed (STOP), 30005 an unknown handset,
 # 30006 a landline. 30003 (handset off, no signal) is temporary and not among them.
 PERMANENT_CODES = frozenset({"63003", "63024", "21211", "21614", "21610", "30005", "30006"})
+# how far before a row's first uncertain attempt the provider is searched for it: our
+# clock and the provider's may disagree, and a wider window costs nothing but a longer
+# list (ids other rows own are skipped, so an identical earlier text is not taken)
+RECONCILE_MARGIN = timedelta(minutes=5)
 
 
 TEMPLATE_VARIABLES = frozenset({"name", "text"})
@@ -182,6 +208,10 @@ class Claimed:
     lease_until: datetime
     staff_id: int | None = None
     error_code: str | None = None
+    # when the first attempt whose outcome is unknown began (this claim's moment for a
+    # fresh row); `in_doubt`: an earlier attempt may already have reached the provider
+    sending_since: datetime | None = None
+    in_doubt: bool = False
 
 
 # --- claiming ------------------------------------------------------------------------
@@ -191,16 +221,25 @@ async def claim(
     session: AsyncSession, channel: str, worker: str, now: datetime, *, limit: int,
     lease_seconds: float,
 ) -> list[Claimed]:
-    """Take up to `limit` due rows of a channel (and rows whose worker's lease ran out)."""
+    """Take up to `limit` due rows of a channel (and rows whose worker's lease ran out).
+
+    A row comes back `in_doubt` when an earlier attempt's outcome was never written (its
+    worker died mid-send, or the send timed out): its `sending_since` was stamped by
+    that attempt's claim and not cleared. Still one statement: RETURNING sees the new
+    values only, so the claim keeps the old stamp (COALESCE) and a stamp older than
+    `now` tells the two apart.
+    """
     due = or_(and_(Outbox.status == "pending", Outbox.not_before <= now),
               and_(Outbox.status == "sending", Outbox.lease_until < now))
     ids = (select(Outbox.id).where(Outbox.channel == channel, due)
            .order_by(Outbox.not_before, Outbox.id).limit(limit))
     values = {"status": "sending", "lease_until": now + timedelta(seconds=lease_seconds),
-              "claimed_by": worker, "attempts": Outbox.attempts + 1}
+              "claimed_by": worker, "attempts": Outbox.attempts + 1,
+              "sending_since": func.coalesce(Outbox.sending_since,
+                                             literal(now, type_=UTCDateTime()))}
     returning = (Outbox.id, Outbox.channel, Outbox.address, Outbox.text, Outbox.choices,
                  Outbox.kind, Outbox.mother_id, Outbox.attempts, Outbox.created_at,
-                 Outbox.lease_until, Outbox.staff_id, Outbox.error_code)
+                 Outbox.lease_until, Outbox.staff_id, Outbox.error_code, Outbox.sending_since)
     if session.bind.dialect.name == "postgresql":
         # a MATERIALIZED CTE: `id IN (SELECT .. LIMIT n FOR UPDATE SKIP LOCKED)` may be run
         # more than once by the planner, each run skipping the rows the last one locked,
@@ -212,11 +251,21 @@ async def claim(
         statement = (update(Outbox).where(Outbox.id.in_(ids.scalar_subquery())).values(**values)
                      .returning(*returning).execution_options(synchronize_session=False))
     rows = (await session.execute(statement)).all()
-    return sorted((Claimed(*row) for row in rows), key=lambda c: c.id)
+    claimed = [Claimed(*row) for row in rows]
+    claimed = [replace(c, in_doubt=True) if c.sending_since is not None and c.sending_since < now
+               else c for c in claimed]
+    return sorted(claimed, key=lambda c: c.id)
 
 
-async def _finish(session: AsyncSession, row_id: int, worker: str, **values: Any) -> bool:
-    """Write an outcome, only if the row is still ours (no one took it over)."""
+async def _finish(session: AsyncSession, row_id: int, worker: str, *, in_doubt: bool = False,
+                  **values: Any) -> bool:
+    """Write an outcome, only if the row is still ours (no one took it over).
+
+    `in_doubt`: the attempt may have reached the provider (a timeout), so the row keeps
+    its `sending_since` and its next sender asks the provider before sending again.
+    """
+    if not in_doubt:
+        values["sending_since"] = None
     result = await session.execute(
         update(Outbox).where(Outbox.id == row_id, Outbox.claimed_by == worker,
                              Outbox.status == "sending")
@@ -274,7 +323,9 @@ async def screen(
                             extra={"outbox_id": row.id})
                 keep.append((row, None, None))
                 continue
-            await _finish(session, row.id, worker, status="held",
+            # a row in doubt stays in doubt while held: when she writes and it goes free,
+            # the provider is asked first, as for any row in doubt
+            await _finish(session, row.id, worker, status="held", in_doubt=row.in_doubt,
                           error="24-hour window closed, no template")
             held += 1
             continue
@@ -355,7 +406,7 @@ async def window_closed(
     # error_code 63016 stays on a row once sent as its template after a 63016: a second
     # refusal is not resent again
     already_template = row.error_code == WINDOW_CLOSED
-    row.error_code, row.lease_until = WINDOW_CLOSED, None
+    row.error_code, row.lease_until, row.sending_since = WINDOW_CLOSED, None, None
     if config.template(row.kind) is not None and not already_template:
         row.status, row.not_before, row.error = "pending", now, "63016: again as its template"
         return "resent"
@@ -571,6 +622,8 @@ class SendStats:
     held: int = 0
     cancelled: int = 0
     lost_lease: int = 0
+    reconciled: int = 0  # rows in doubt the provider already had: recorded, not sent again
+    unverified: int = 0  # rows in doubt sent again, the provider having no way to tell
 
 
 class ChannelSender:
@@ -658,7 +711,7 @@ class ChannelSender:
             .where(table.c.id == bindparam("row_id"), table.c.claimed_by == self.worker,
                    table.c.status == "sending")
             .values(status="sent", sent_at=bindparam("at"), provider_msg_id=bindparam("pid"),
-                    lease_until=None, error=None,
+                    lease_until=None, sending_since=None, error=None,
                     # kept: this row went as its template after a 63016 (see window_closed)
                     error_code=case((table.c.error_code == WINDOW_CLOSED, WINDOW_CLOSED),
                                     else_=None))
@@ -680,6 +733,17 @@ class ChannelSender:
 
     async def _send_one(self, row: Claimed, sid: str | None, variables: dict[str, str] | None
                         ) -> None:
+        message = OutgoingMessage(outbox_id=row.id, channel=row.channel, address=row.address,
+                                  text=row.text, choices=list(row.choices or []), kind=row.kind,
+                                  template_sid=sid, template_vars=variables)
+        if row.in_doubt:
+            if isinstance(self.transport, FindsSent):
+                # asked before the pacer: a look-up is not a message and spends no slot
+                if await self._reconcile(row, message, self.transport):
+                    return
+            else:
+                # this provider cannot say what it has: sent again (at-least-once)
+                self.stats.unverified += 1
         await self.pacer.slot(row.address)
         if not self.leading:
             # the leader lease lapsed or passed to another worker while this row waited:
@@ -696,9 +760,6 @@ class ChannelSender:
                               not_before=self.clock.now())
             self.stats.lost_lease += 1
             return
-        message = OutgoingMessage(outbox_id=row.id, channel=row.channel, address=row.address,
-                                  text=row.text, choices=list(row.choices or []), kind=row.kind,
-                                  template_sid=sid, template_vars=variables)
         error: SendError | None = None
         provider_id: str | None = None
         try:
@@ -709,11 +770,60 @@ class ChannelSender:
         except SendError as exc:
             error = exc
         except TimeoutError:
-            error = SendError("timed out", code="timeout")
+            # the request may have reached the provider before the answer was given up on
+            error = SendError("timed out", code="timeout", maybe_sent=True)
         except Exception as exc:  # noqa: BLE001  (a transport bug must not kill the loop)
             log.exception("transport raised", extra={"outbox_id": row.id})
             error = SendError(f"{type(exc).__name__}: {exc}"[:200], code="exception")
         await self._record(row, provider_id, error)
+
+    async def _reconcile(self, row: Claimed, message: OutgoingMessage, finder: FindsSent
+                         ) -> bool:
+        """Ask the provider whether a row in doubt already went; True if it is settled.
+
+        Found: recorded as sent with the provider's id (not sent again). Not found:
+        False, and the row is sent as usual. The provider could not be asked: the row
+        waits (a retry with backoff, still in doubt) rather than risk a second copy.
+        """
+        since = cast(datetime, row.sending_since) - RECONCILE_MARGIN
+        error: SendError | None = None
+        found: list[str] = []
+        try:
+            async with asyncio.timeout(self.config.send_timeout):
+                found = await finder.find_sent(message, since)
+        except SendError as exc:
+            error = exc
+        except TimeoutError:
+            error = SendError("timed out", code="timeout")
+        except Exception as exc:  # noqa: BLE001  (a transport bug must not kill the loop)
+            log.exception("reconcile raised", extra={"outbox_id": row.id})
+            error = SendError(f"{type(exc).__name__}: {exc}"[:200], code="exception")
+        if error is not None:
+            log.warning("could not ask the provider about a message in doubt; asking again "
+                        "later", extra={"outbox_id": row.id, "code": error.code})
+            # never permanent, never a channel pause: the message itself was not refused
+            await self._record(row, None, SendError(f"reconcile: {error.message}"[:200],
+                                                    code=error.code, maybe_sent=True))
+            return True
+        provider_id = await self._unowned(found)
+        if provider_id is None:
+            return False
+        log.info("message in doubt already with the provider: recorded, not sent again",
+                 extra={"outbox_id": row.id})
+        self.stats.reconciled += 1
+        await self._record(row, provider_id, None)
+        return True
+
+    async def _unowned(self, found: Sequence[str]) -> str | None:
+        """The oldest of these provider ids that no other outbox row owns yet."""
+        if not found:
+            return None
+        taken = {d["pid"] for d in self._done}  # recorded here, not yet written
+        async with self.sessions() as session:
+            taken.update((await session.scalars(select(Outbox.provider_msg_id).where(
+                Outbox.provider_msg_id.in_(list(found))))).all())
+        free = [pid for pid in found if pid not in taken]
+        return free[-1] if free else None
 
     async def _record(self, row: Claimed, provider_id: str | None, error: SendError | None
                       ) -> None:
@@ -742,8 +852,8 @@ class ChannelSender:
         async with self.sessions() as session, session.begin():
             reason = error.message[:200]
             if error.window_closed and row.staff_id is not None:
-                # a staff alert never waits silently: a recorded failure (the case's
-                # escalation timer goes on regardless, to the next person in the chain)
+                # a staff alert never waits silently: a recorded failure, and its case
+                # moves on to the next person in the chain at the next beat
                 if await _finish(session, row.id, self.worker, status="failed",
                                  error=f"{reason} (staff: configure an approved template)",
                                  error_code=error.code):
@@ -782,7 +892,7 @@ class ChannelSender:
                     delay = self.config.backoff(row.attempts)
                 await _finish(session, row.id, self.worker, status="pending",
                               not_before=now + timedelta(seconds=delay), error=reason,
-                              error_code=error.code)
+                              error_code=error.code, in_doubt=error.maybe_sent)
                 self.stats.retried += 1
 
 

@@ -6,7 +6,10 @@ so neither does it): a repeat is counted as the second message it would be on a
 phone. It records when each send arrived and from which worker, and can answer one
 send with a 429 and a Retry-After (`throttle`). `python -m tests.fake_provider` runs
 an `asibot worker`-like process (heartbeat off, delivery on) whose transports post
-to the fake provider.
+to the fake provider, except "whatsapp": the real twilio transport
+(bot.whatsapp.transport), pointed by TWILIO_API_BASE_URL at a fake Twilio
+(tests.fake_twilio.FakeTwilioServer) and paced at WHATSAPP_RATE_PER_SECOND, as a
+deployment is.
 """
 
 from __future__ import annotations
@@ -124,26 +127,30 @@ class HttpTransport:
 async def _worker() -> None:
     from bot.runtime import build_runtime  # noqa: PLC0415
     from bot.settings import load_settings  # noqa: PLC0415
+    from bot.whatsapp.transport import WhatsAppTransport  # noqa: PLC0415
     from scheduler import jobs  # noqa: PLC0415
     from scheduler.delivery import DeliveryConfig  # noqa: PLC0415
 
-    url = os.environ["FAKE_PROVIDER_URL"]
+    url = os.environ.get("FAKE_PROVIDER_URL", "")
     settings = load_settings(_env_file=None)
     runtime = build_runtime(settings)
     channels = os.environ.get("FAKE_CHANNELS", "simulator").split(",")
     rate = float(os.environ.get("RATE", "0"))
+    rates = {name: rate for name in channels} if rate else {}
+    if "whatsapp" in channels:
+        rates["whatsapp"] = settings.whatsapp_rate_per_second
     config = DeliveryConfig(lease_seconds=float(os.environ.get("LEASE_SECONDS", "4")),
                             leader_ttl_seconds=float(os.environ.get("LEADER_TTL", "2")),
-                            rates={name: rate for name in channels} if rate else {},
-                            concurrency=int(os.environ.get("CONCURRENCY", "64")),
+                            rates=rates, concurrency=int(os.environ.get("CONCURRENCY", "64")),
                             idle_seconds=0.1, batch=200)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    transports = {name: HttpTransport(name, url, os.environ["WORKER_ID"])
-                  for name in channels}
-    async with jobs.running(runtime, plan=False, transports=transports,  # type: ignore[arg-type]
+    transports: dict[str, Any] = {
+        name: WhatsAppTransport(settings) if name == "whatsapp"
+        else HttpTransport(name, url, os.environ["WORKER_ID"]) for name in channels}
+    async with jobs.running(runtime, plan=False, transports=transports,
                             worker=os.environ["WORKER_ID"], config=config):
         print("ready", flush=True)
         await stop.wait()

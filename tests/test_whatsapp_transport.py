@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -141,3 +142,38 @@ def test_render_keeps_what_fits_and_cuts_at_a_word() -> None:
     assert render("a" * 1598, []) == "a" * 1598
     body = render("kata " * 400, [{"key": "1", "label": "Ya"}])
     assert len(body) <= MAX_BODY and body.endswith("kata" + CUT + "\n\n1. Ya")
+
+
+async def test_find_sent_pages_through_her_messages_and_matches_only_this_one(
+        transport: WhatsAppTransport, twilio: FakeTwilio) -> None:
+    since = datetime.now(UTC) - timedelta(minutes=1)
+    sids = [await transport.send(outgoing(f"pesan {n}")) for n in range(120)]
+    await transport.send(OutgoingMessage(outbox_id=8, channel="whatsapp",
+                                         address="+6281234500002", text="pesan 0",
+                                         choices=[], kind="reply"))  # someone else's
+    # the oldest of hers is on Twilio's third page of 50
+    assert await transport.find_sent(outgoing("pesan 0"), since) == [sids[0]]
+    assert await transport.find_sent(outgoing("pesan 200"), since) == []
+    assert await transport.find_sent(outgoing("pesan 0"), datetime.now(UTC)
+                                     + timedelta(minutes=1)) == []  # sent before `since`
+    assert twilio.lists >= 3
+
+
+async def test_find_sent_knows_a_template_by_its_variables(
+        transport: WhatsAppTransport, twilio: FakeTwilio) -> None:
+    since = datetime.now(UTC) - timedelta(minutes=1)
+    tip = outgoing("tip text", template_sid="HX" + "1" * 32,
+                   template_vars={"1": "Siti", "2": "pelekatan yang benar"})
+    sid = await transport.send(tip)
+    assert await transport.find_sent(tip, since) == [sid]
+    other = outgoing("tip text", template_sid="HX" + "1" * 32,
+                     template_vars={"1": "Siti", "2": "posisi menyusui"})
+    assert await transport.find_sent(other, since) == []
+
+
+async def test_a_look_up_twilio_cannot_answer_is_an_error_not_an_empty_answer(
+        transport: WhatsAppTransport, twilio: FakeTwilio) -> None:
+    twilio.list_failures = [500]
+    with pytest.raises(SendError) as raised:
+        await transport.find_sent(outgoing(), datetime.now(UTC))
+    assert not raised.value.permanent

@@ -3,6 +3,12 @@
 Choices become an inline keyboard (one button a row, the choice key as callback
 data); Telegram's errors become SendError: a block is permanent ("blocked"), flood
 control carries its retry-after, network trouble is worth another try.
+
+There is no `find_sent` here: the Bot API takes no idempotency key and cannot list what
+a bot has sent, so a row in doubt (its worker died mid-send, or the send timed out) is
+sent again. Telegram delivery is at-least-once: a crash can repeat the sends that were
+in Telegram's hands at that instant, and only those (each send waits for its outcome to
+be written before it frees its slot: at 30/s and ~50 ms a send, about two).
 """
 
 from __future__ import annotations

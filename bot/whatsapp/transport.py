@@ -7,12 +7,23 @@ a template or her next message, 63024 (not a WhatsApp number) fails it, 429/2042
 5xx are tried again later by the delivery loop, which owns the backoff. One outbox row
 is one Twilio message (a text too long is shortened, see render), so its MessageSid is
 the row's and a retry never repeats part of what she already has.
+
+Twilio takes no idempotency key, so a row whose send may have reached Twilio (its
+worker died mid-send, or the send timed out) is looked up before it goes again
+(`find_sent`): Twilio's Messages list, filtered by her number, our sender and the date
+sent, matched on the body we would send (or, for a template, on its variables, since
+Twilio's list does not echo the ContentSid) and on being created after the first
+uncertain attempt began. What this cannot see: a message Twilio accepted but has not
+yet dequeued (no date sent yet) when it is asked, and one sent in the other form (free
+text once, template now) because the window opened or shut in between; both need a
+worker to die in that very moment, and then she may get the message twice.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+from datetime import UTC, datetime
 
 import aiohttp
 from twilio.base.exceptions import TwilioException, TwilioRestException
@@ -32,6 +43,12 @@ WINDOW_CLOSED = 63016
 NOT_WHATSAPP = 63024
 TOO_MANY = (429, 20429)
 AUTH_FAILED = (20003, 20005)
+# Twilio's statuses for a message that never reached her: a match in one of these is
+# not "already sent"
+NOT_DELIVERED = frozenset({"failed", "undelivered", "canceled"})
+# at most this many of her messages since the attempt are read (pages of 50): more than
+# we ever send one person in the minutes a takeover takes
+LOOKUP_LIMIT = 200
 
 
 def quiet_vendor_loggers() -> None:
@@ -118,6 +135,50 @@ class WhatsAppTransport:
             raise SendError("twilio unreachable", code="network") from None
         sid: str | None = created.sid
         return sid
+
+    async def find_sent(self, message: OutgoingMessage, since: datetime) -> list[str]:
+        """Twilio's sids for this message sent to her from our number since `since`.
+
+        Newest first. Raises SendError when Twilio cannot be asked (the caller waits
+        and asks again rather than send a second copy).
+        """
+        body: str | None = None
+        if not message.template_sid:
+            try:
+                body = render(message.text, list(message.choices or []))
+            except TooLong:
+                return []  # such a row is never sent (see send)
+        variables = [v for v in (message.template_vars or {}).values() if v]
+        since = since.astimezone(UTC)
+        try:
+            # DateSent> is documented by the day (on or after that midnight, GMT): the
+            # moment itself is checked here, on date_created
+            records = await self.client().messages.list_async(
+                to=whatsapp_address(message.address), from_=self.sender,
+                date_sent_after=since, limit=LOOKUP_LIMIT, page_size=50)
+        except TwilioRestException as exc:
+            log.warning("whatsapp look-up failed", extra={"outbox_id": message.outbox_id,
+                                                           "code": exc.code or exc.status})
+            raise SendError(f"twilio look-up failed ({exc.code or exc.status})",
+                            code=str(exc.code or exc.status)) from None
+        except (TimeoutError, aiohttp.ClientError, TwilioException) as exc:
+            # a non-200 page is a bare TwilioException (twilio.base.page)
+            log.warning("whatsapp look-up failed (%s)", type(exc).__name__,
+                        extra={"outbox_id": message.outbox_id})
+            raise SendError("twilio unreachable for a look-up", code="network") from None
+        found: list[str] = []
+        for record in records:
+            if record.sid is None or (record.status or "") in NOT_DELIVERED:
+                continue
+            if not str(record.direction or "outbound").startswith("outbound"):
+                continue
+            if record.date_created is not None and record.date_created < since:
+                continue
+            text = record.body or ""
+            if (body is not None and text == body) or \
+                    (body is None and variables and all(v in text for v in variables)):
+                found.append(record.sid)
+        return found
 
     async def close(self) -> None:
         """Close the aiohttp session."""
