@@ -219,3 +219,32 @@ async def test_a_look_up_error_is_a_retry_never_a_failure(runtime: Runtime) -> N
     [row] = await rows(runtime)
     assert row.status == "pending" and row.sending_since is not None
     assert transport.attempts == 0
+
+
+async def test_a_row_in_doubt_held_for_her_window_is_still_looked_up_when_she_writes(
+    runtime: Runtime, twilio: FakeTwilio, whatsapp: WhatsAppTransport,
+) -> None:
+    """Twilio took the check-in, then its worker died; by the takeover her window had shut,
+    so the row waits, held. When she writes it is released, and Twilio is asked first."""
+    from flows.reminders import release_held  # noqa: PLC0415
+
+    now = runtime.clock.now()
+    async with runtime.sessions() as session, session.begin():
+        session.add(Identity(channel="whatsapp", address=NUMBER, created_at=now,
+                             last_inbound_at=now - timedelta(hours=30)))
+        enqueue(session, channel="whatsapp", address=NUMBER, text="Kemarin, si kecil minum "
+                "ASI saja?", now=now, kind="checkin")
+    [sid] = await dies_mid_send(runtime, whatsapp, sent=True)
+    taker = deliverer(runtime, {"whatsapp": whatsapp})
+    await taker.drain()
+    [row] = await rows(runtime)
+    assert row.status == "held" and row.sending_since is not None
+    async with runtime.sessions() as session, session.begin():
+        identity = (await session.scalars(select(Identity))).one()
+        identity.last_inbound_at = runtime.clock.now()  # she writes: her window opens
+        assert await release_held(session, identity, runtime.clock.now()) == 1
+    runtime.clock.advance(timedelta(seconds=6))  # held rows go just after the reply
+    assert await taker.drain() == 1
+    [row] = await rows(runtime)
+    assert (row.status, row.provider_msg_id) == ("sent", sid)
+    assert len(twilio.sent) == 1, "the check-in she already has is not sent twice"
