@@ -1,7 +1,9 @@
 """The database: every table asibot keeps, as SQLAlchemy 2 models.
 
 Mothers' data is health data: personal rows hang off `mothers` with ON DELETE
-CASCADE so that HAPUS DATA removes them in one statement.
+CASCADE so that HAPUS DATA removes them with her row. The two queue tables the planner
+fills by the million, `outbox` and `tip_deliveries`, have no foreign keys (each one is
+a trigger per inserted row); `flows.privacy.erase_mother` deletes their rows explicitly.
 """
 
 from __future__ import annotations
@@ -195,15 +197,13 @@ class Outbox(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))
     address: Mapped[str] = mapped_column(String(64))
-    mother_id: Mapped[int | None] = mapped_column(
-        ForeignKey("mothers.id", ondelete="CASCADE"), index=True
-    )
-    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
-    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    # mothers.id, staff.id, cases.id, inbound_messages.id, deliberately without foreign
+    # keys (migration 0003): see flows.privacy.erase_mother for what deletes them
+    mother_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    staff_id: Mapped[int | None] = mapped_column(Integer)
+    case_id: Mapped[int | None] = mapped_column(Integer)
     # the inbound message this answers, so a retried delivery can be answered again
-    in_reply_to: Mapped[int | None] = mapped_column(
-        ForeignKey("inbound_messages.id", ondelete="SET NULL")
-    )
+    in_reply_to: Mapped[int | None] = mapped_column(Integer)
     # reply | tip | reminder | checkin | alert | relay | welcome
     kind: Mapped[str] = mapped_column(String(16), default="reply")
     text: Mapped[str] = mapped_column(Text)
@@ -237,9 +237,8 @@ class TipDelivery(Base):
     """A tip planned for a mother; the primary key is why no tip is ever sent twice."""
 
     __tablename__ = "tip_deliveries"
-    mother_id: Mapped[int] = mapped_column(
-        ForeignKey("mothers.id", ondelete="CASCADE"), primary_key=True
-    )
+    # mothers.id without a foreign key (migration 0003; flows.privacy.erase_mother)
+    mother_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     tip_key: Mapped[str] = mapped_column(String(80), primary_key=True)
     planned_at: Mapped[datetime]
 
