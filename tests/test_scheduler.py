@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -12,14 +13,14 @@ from sqlalchemy import select, update
 
 from bot.runtime import Runtime
 from bot.simulator.transport import SimulatorTransport
-from db.models import Answer, Identity, Mother, Outbox, Reminder
+from db.models import Answer, Identity, Mother, Outbox, Reminder, TipDelivery
 from flows.catalogue import tips_by_key
 from flows.menu import record_birth
 from flows.reminders import plan_reminders
 from flows.types import Inbound
 from scheduler.delivery import Deliverer, DeliveryConfig
 from scheduler.jobs import HeartbeatState, heartbeat
-from scheduler.planner import due_days, plan_tips
+from scheduler.planner import due_days, id_ranges, plan_in_chunks, plan_tips
 
 WIB, WITA, WIT = "Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"
 
@@ -217,6 +218,46 @@ async def test_opting_out_midway_stops_every_tip_and_reminder(runtime: Runtime) 
         open_reminders = (await session.scalars(select(Reminder).where(
             Reminder.mother_id == mother_id, Reminder.done_at.is_(None)))).all()
     assert open_reminders == []
+
+
+def test_id_ranges_cover_every_id_once() -> None:
+    assert list(id_ranges(3, 9, 2)) == [(3, 4), (5, 6), (7, 8), (9, 9)]
+    assert list(id_ranges(5, 5, 50_000)) == [(5, 5)]
+
+
+async def _planned_tips(runtime: Runtime) -> tuple[Counter[int | None], int]:
+    async with runtime.sessions() as session:
+        rows = (await session.scalars(select(Outbox.mother_id).where(Outbox.kind == "tip"))).all()
+        keys = len((await session.scalars(select(TipDelivery.mother_id))).all())
+    return Counter(rows), keys
+
+
+async def test_planning_in_ranges_of_two_plans_each_of_seven_mothers_once(
+    runtime: Runtime,
+) -> None:
+    today = runtime.clock.now().astimezone(ZoneInfo(WIB)).date()
+    ids = [await add_mother(runtime, stage="postnatal", anchor=today - timedelta(days=3),
+                            address=f"sim:ibu-{n}") for n in range(7)]
+    planned = await plan_in_chunks(runtime.sessions, local(today, 9), chunk=2, connections=2)
+    assert (planned.tips, planned.chunks) == (7, 4)
+    per_mother, keys = await _planned_tips(runtime)
+    assert per_mother == Counter(ids) and keys == 7
+    # the same hour again, in other ranges: nothing more
+    again = await plan_in_chunks(runtime.sessions, local(today, 9, minute=30), chunk=3)
+    assert again.tips == 0
+    assert await _planned_tips(runtime) == (per_mother, keys)
+
+
+async def test_two_planners_at_once_plan_each_tip_once(runtime: Runtime) -> None:
+    today = runtime.clock.now().astimezone(ZoneInfo(WIB)).date()
+    ids = [await add_mother(runtime, stage="postnatal", anchor=today - timedelta(days=3),
+                            address=f"sim:ibu-{n}") for n in range(7)]
+    first, second = await asyncio.gather(
+        plan_in_chunks(runtime.sessions, local(today, 9), chunk=2, connections=2),
+        plan_in_chunks(runtime.sessions, local(today, 9), chunk=3, connections=2))
+    assert first.tips + second.tips == 7
+    per_mother, keys = await _planned_tips(runtime)
+    assert per_mother == Counter(ids) and keys == 7
 
 
 @pytest.mark.parametrize("status", ["loss", "opted_out", "paused"])
