@@ -24,6 +24,9 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy import (
+    column as sql_column,
+)
+from sqlalchemy import (
     text as sql_text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -118,12 +121,20 @@ class Identity(Base):
     """One address on one channel; belongs to a mother, a staff member, or nobody yet."""
 
     __tablename__ = "identities"
-    __table_args__ = (UniqueConstraint("channel", "address"),)
+    # her address is the identity she last wrote from: the planner reads the first entry
+    # of this index per mother, no sort (migration 0004); it serves mother_id lookups too.
+    # On SQLite the migration writes plain DESC (NULLS LAST is refused in an index there,
+    # and NULLs already sort lowest, so it is the same order)
+    __table_args__ = (
+        UniqueConstraint("channel", "address"),
+        Index("ix_identities_mother_recent", "mother_id",
+              sql_column("last_inbound_at").desc().nulls_last(), "id"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))  # simulator | telegram | whatsapp
     address: Mapped[str] = mapped_column(String(64))
     mother_id: Mapped[int | None] = mapped_column(
-        ForeignKey("mothers.id", ondelete="CASCADE"), index=True
+        ForeignKey("mothers.id", ondelete="CASCADE")
     )
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"))
     last_inbound_at: Mapped[datetime | None]
