@@ -114,10 +114,13 @@ _INSERT_DELIVERIES = (
 # is deliberately no NOT EXISTS on tip_deliveries here: inside the statement that fills
 # tip_deliveries, a planner that believes the table empty (freshly analyzed) rescans it
 # for every mother, quadratic in the mothers planned; the unique key does the same job
-# with one index probe.
+# with one index probe. RETURNING gives back only the key's own columns, so what the
+# outbox row needs (her name and the tip's body) rides in `due` and the returned keys
+# are matched to it by one hash join, instead of a probe of `mothers` and of the due
+# table per key (0.40 s of a 2.6 s range of 50,000).
 _PLAN_PG = """
 WITH due AS (
-  SELECT m.id AS mother_id, d.tip_key
+  SELECT m.id AS mother_id, d.tip_key, m.name, d.body
   FROM mothers m
   JOIN {table} d
     ON d.stage = m.stage
@@ -132,15 +135,12 @@ WITH due AS (
   ON CONFLICT (mother_id, tip_key) DO NOTHING
   RETURNING mother_id, tip_key
 )
-""" + _OUTBOX_COLUMNS + """
-FROM planned k
-JOIN mothers m ON m.id = k.mother_id
-JOIN {table} d
-  ON d.tip_key = k.tip_key
- AND d.stage = m.stage
- AND d.day = {day}
- AND d.lang = CASE WHEN m.lang = 'en' THEN 'en' ELSE 'id' END
-""" + _IDENTITY_LATERAL + """
+""" + _OUTBOX_COLUMNS.replace("m.id,", "k.mother_id,").replace(
+    "m.name", "k.name").replace("d.body", "k.body").replace(
+    "'tip:' || m.id || ':' || d.tip_key", "'tip:' || k.mother_id || ':' || k.tip_key") + """
+FROM due k
+JOIN planned USING (mother_id, tip_key)
+""" + _IDENTITY_LATERAL.replace("m.id", "k.mother_id") + """
 ON CONFLICT (dedupe_key) DO NOTHING
 """
 
