@@ -12,8 +12,9 @@ the Python process holds none of them. Prints seconds, rows planned, the Python
 process's peak memory (ru_maxrss) before and after planning (and, for a local
 PostgreSQL, the peak RSS of the server processes that planned), and the ratio of the
 planner's time to a bare INSERT .. SELECT, in one statement on one connection, of one
-outbox row per mother shaped like the planner's (a text of the same length, a dedupe
-key, no tip logic, no (mother, tip) key).
+outbox row per mother shaped like the planner's (a text of the same average length,
+which is none since a planned tip row carries no words, see flows.tiptext; a dedupe
+key; no tip logic, no (mother, tip) key).
 """
 
 from __future__ import annotations
@@ -96,7 +97,7 @@ async def populate(engine: AsyncEngine, mothers: int) -> None:
 
 
 async def bare_insert(engine: AsyncEngine, now: datetime, length: int) -> tuple[float, int]:
-    """The floor: one outbox row per mother, with a text of `length` characters, no logic."""
+    """The floor: one outbox row per mother, a text of `length` characters (0: ''), no logic."""
     started = time.perf_counter()
     async with engine.begin() as conn:
         result = await conn.execute(text("""
@@ -137,7 +138,7 @@ async def main(url: str, mothers: int, chunk: int, connections: int) -> None:
     server = None
     async with engine.connect() as conn:
         length = round((await conn.execute(text(
-            "SELECT avg(length(text)) FROM outbox"))).scalar_one() or 1)
+            "SELECT avg(length(text)) FROM outbox"))).scalar_one() or 0)
         if postgres:  # the pool's connections: the backends that planned (and this one)
             pids = (await conn.execute(text("SELECT pid FROM pg_stat_activity "
                                             "WHERE datname = current_database()"))).scalars()

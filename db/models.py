@@ -217,6 +217,8 @@ class Outbox(Base):
     in_reply_to: Mapped[int | None] = mapped_column(Integer)
     # reply | tip | reminder | checkin | alert | relay | welcome
     kind: Mapped[str] = mapped_column(String(16), default="reply")
+    # empty on a planned tip until it is sent: the sender makes its words from the
+    # dedupe key, her language and name (flows.tiptext) and writes them here
     text: Mapped[str] = mapped_column(Text)
     choices: Mapped[list[Any]] = mapped_column(default=list)
     dedupe_key: Mapped[str | None] = mapped_column(String(120), unique=True)

@@ -8,11 +8,16 @@ ones, never a flood; tips skipped that way are never sent later.
 
 The catalogue is small (a few hundred tips) and the number of journey days is
 about a thousand, so the planner expands it in Python into a temporary table
-`plan_due(stage, anchor, lang, tip_key, offset_days, body)`: "a mother at this
-stage whose anchor date is `anchor` is due `tip_key` today". The database then
-joins it to `mothers` by equality on the anchor date (a hash join), and
+`plan_due(stage, day, tip_key, offset_days)`: "a mother at this stage on this
+journey day is due `tip_key` today". The database then joins it to `mothers` by
+equality on her journey day (a hash join), and
 `(mother, tip)` keys with ON CONFLICT DO NOTHING make a second planner, or a
 second run, a no-op. Memory in Python does not grow with the number of mothers.
+
+A planned tip row carries no words: its text is empty and its dedupe key
+`tip:<mother id>:<tip key>` says which tip it is. The sender makes her words (the
+catalogue, her language, her name) when it claims the row and writes them into the
+row with the outcome (flows.tiptext), so planning writes no tip body per mother.
 
 On PostgreSQL a zone is one statement: a data-modifying CTE inserts the keys and
 the outbox rows are made from the keys it RETURNs. SQLite has no data-modifying
@@ -52,16 +57,12 @@ from db.models import Tip as TipRow
 from db.types import UTCDateTime
 from flows.catalogue import tips_by_key
 from flows.quiet import daytime_from, in_quiet_hours
-from messages.texts import text as ui_text
-from messages.tips import LOCALES
 
 log = logging.getLogger(__name__)
 
-NAME_MARK = "@@NAME@@"  # replaced by the mother's name in SQL
 MOTHER_STAGE = {"pregnancy": "pregnant", "child": "postnatal"}
 
-_COLUMNS = "stage VARCHAR(12), day INTEGER, lang VARCHAR(5), tip_key VARCHAR(80), " \
-    "offset_days INTEGER, body TEXT"
+_COLUMNS = "stage VARCHAR(12), day INTEGER, tip_key VARCHAR(80), offset_days INTEGER"
 
 # The mothers due a tip now in one zone, with the tip and her address. {table} is the
 # per-catalogue temporary table; {day} her journey day on the zone's local date.
@@ -70,7 +71,6 @@ FROM mothers m
 JOIN {table} d
   ON d.stage = m.stage
  AND d.day = {day}
- AND d.lang = CASE WHEN m.lang = 'en' THEN 'en' ELSE 'id' END
 {identity_join}
 WHERE m.status = 'active' AND m.tz = :tz AND m.tip_hour IN :hours
   AND m.id BETWEEN :id_first AND :id_last
@@ -90,10 +90,11 @@ _IDENTITY_JOIN = """JOIN identities i ON i.id = (
 _IDENTITY_LATERAL = """JOIN LATERAL (
     SELECT i2.channel, i2.address FROM identities i2 WHERE i2.mother_id = m.id
     ORDER BY i2.last_inbound_at DESC NULLS LAST, i2.id LIMIT 1) i ON true"""
+# the text is empty: the sender makes her words from the dedupe key (flows.tiptext)
 _OUTBOX_COLUMNS = (
     "INSERT INTO outbox (channel, address, mother_id, kind, text, choices, dedupe_key, status,"
     " attempts, not_before, created_at)"
-    " SELECT i.channel, i.address, m.id, 'tip', REPLACE(d.body, :mark, m.name), '[]',"
+    " SELECT i.channel, i.address, m.id, 'tip', '', '[]',"
     " 'tip:' || m.id || ':' || d.tip_key, 'pending', 0, :not_before, :now")
 
 # SQLite (no data-modifying CTEs): the outbox rows, then the keys, two statements.
@@ -114,18 +115,15 @@ _INSERT_DELIVERIES = (
 # is deliberately no NOT EXISTS on tip_deliveries here: inside the statement that fills
 # tip_deliveries, a planner that believes the table empty (freshly analyzed) rescans it
 # for every mother, quadratic in the mothers planned; the unique key does the same job
-# with one index probe. RETURNING gives back only the key's own columns, so what the
-# outbox row needs (her name and the tip's body) rides in `due` and the returned keys
-# are matched to it by one hash join, instead of a probe of `mothers` and of the due
-# table per key (0.40 s of a 2.6 s range of 50,000).
+# with one index probe. The returned key is all the outbox row needs besides her address
+# (no words: flows.tiptext), so nothing is joined back to mothers or the due table.
 _PLAN_PG = """
 WITH due AS (
-  SELECT m.id AS mother_id, d.tip_key, m.name, d.body
+  SELECT m.id AS mother_id, d.tip_key
   FROM mothers m
   JOIN {table} d
     ON d.stage = m.stage
    AND d.day = {day}
-   AND d.lang = CASE WHEN m.lang = 'en' THEN 'en' ELSE 'id' END
   WHERE m.status = 'active' AND m.tz = :tz AND m.tip_hour IN :hours
     AND m.id BETWEEN :id_first AND :id_last
     AND d.offset_days >= m.tips_from_day
@@ -136,10 +134,8 @@ WITH due AS (
   RETURNING mother_id, tip_key
 )
 """ + _OUTBOX_COLUMNS.replace("m.id,", "k.mother_id,").replace(
-    "m.name", "k.name").replace("d.body", "k.body").replace(
     "'tip:' || m.id || ':' || d.tip_key", "'tip:' || k.mother_id || ':' || k.tip_key") + """
-FROM due k
-JOIN planned USING (mother_id, tip_key)
+FROM planned k
 """ + _IDENTITY_LATERAL.replace("m.id", "k.mother_id") + """
 ON CONFLICT (dedupe_key) DO NOTHING
 """
@@ -214,7 +210,10 @@ async def catalogue(session: AsyncSession) -> list[CatalogueTip]:
 
 
 def due_rows(days: dict[str, dict[int, list[str]]]) -> list[dict[str, object]]:
-    """The rows of the due table: tip bodies per journey day, the name left to SQL."""
+    """The rows of the due table: the tips due per stage and journey day.
+
+    Only tips the catalogue has words for (the sender makes them from it); no words here.
+    """
     texts = tips_by_key()
     rows: list[dict[str, object]] = []
     for stage, by_day in days.items():
@@ -223,10 +222,8 @@ def due_rows(days: dict[str, dict[int, list[str]]]) -> list[dict[str, object]]:
                 tip = texts.get(key)
                 if tip is None:
                     continue
-                for lang in LOCALES:
-                    body = tip.render(lang, name=NAME_MARK, child=ui_text("common.child", lang))
-                    rows.append({"stage": MOTHER_STAGE[stage], "day": day, "lang": lang,
-                                 "tip_key": key, "offset_days": tip.offset_days, "body": body})
+                rows.append({"stage": MOTHER_STAGE[stage], "day": day, "tip_key": key,
+                             "offset_days": tip.offset_days})
     return rows
 
 
@@ -241,10 +238,10 @@ async def load_due_table(session: AsyncSession, rows: list[dict[str, object]], t
     """Create and fill this connection's due table once (it lives as long as the connection)."""
     await session.execute(text(f"CREATE TEMPORARY TABLE IF NOT EXISTS {table} ({_COLUMNS})"))
     await session.execute(text(
-        f"CREATE INDEX IF NOT EXISTS ix_{table} ON {table} (day, stage, lang)"))
+        f"CREATE INDEX IF NOT EXISTS ix_{table} ON {table} (day, stage)"))
     if (await session.execute(text(f"SELECT 1 FROM {table} LIMIT 1"))).first() is None:
-        insert = text(f"INSERT INTO {table} (stage, day, lang, tip_key, offset_days, body) "
-                      "VALUES (:stage, :day, :lang, :tip_key, :offset_days, :body)")
+        insert = text(f"INSERT INTO {table} (stage, day, tip_key, offset_days) "
+                      "VALUES (:stage, :day, :tip_key, :offset_days)")
         for start in range(0, len(rows), 2000):
             await session.execute(insert, rows[start:start + 2000])
         # autovacuum never analyzes temporary tables; without statistics the planner
@@ -415,7 +412,7 @@ async def _plan(session: AsyncSession, now: datetime, tips: tuple[CatalogueTip, 
         "today": bindparam("today", type_=today_type)}
     statements = []
     for sql in planning_sql(dialect, table):
-        names = {name for name in (*binds, "tz", "mark", "id_first", "id_last")
+        names = {name for name in (*binds, "tz", "id_first", "id_last")
                  if f":{name}" in sql}
         statements.append((text(sql).bindparams(*(binds[n] for n in names if n in binds)),
                            names))
@@ -426,7 +423,7 @@ async def _plan(session: AsyncSession, now: datetime, tips: tuple[CatalogueTip, 
         if not hours:
             continue
         today: object = local.date() if dialect == "postgresql" else local.date().isoformat()
-        params = {"tz": tz, "hours": hours, "now": now, "mark": NAME_MARK, "today": today,
+        params = {"tz": tz, "hours": hours, "now": now, "today": today,
                   "not_before": send_from(now, zone, quiet_start, quiet_end),
                   "id_first": ids[0], "id_last": ids[1]}
         for number, (statement, names) in enumerate(statements):
