@@ -6,11 +6,15 @@
 
 Every mother is made due a tip today (the worst day): her anchor date is a tip day
 of her stage, tip hour 8 in one of the three Indonesian zones; the planner runs at
-09:00 in each zone. Mothers and identities are generated in SQL so the Python
-process holds none of them. Prints seconds, rows planned, the Python process's peak
-memory (ru_maxrss) before and after planning (and, for a local PostgreSQL, the peak
-RSS of the server processes that planned), and the ratio of the planner's time
-to a bare INSERT .. SELECT into the outbox of one row per mother.
+09:05 in each zone, as the heartbeat does (`plan_in_chunks`: ranges of `--chunk`
+mother ids, `--connections` at once). Mothers and identities are generated in SQL so
+the Python process holds none of them. Prints seconds, rows planned, the Python
+process's peak memory (ru_maxrss) before and after planning (and, for a local
+PostgreSQL, the peak RSS of the server processes that planned), and the ratio of the
+planner's time to a bare INSERT .. SELECT, in one statement on one connection, of one
+outbox row per mother shaped like the planner's (a text of the same average length,
+which is none since a planned tip row carries no words, see flows.tiptext; a dedupe
+key; no tip logic, no (mother, tip) key).
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine  # noqa: E402
 from db.migrate import upgrade  # noqa: E402
 from db.session import make_engine, make_sessionmaker  # noqa: E402
 from flows.catalogue import sync_tips  # noqa: E402
-from scheduler.planner import catalogue, plan_tips  # noqa: E402
+from scheduler.planner import DEFAULT_CHUNK, catalogue, plan_in_chunks  # noqa: E402
 
 ZONES = ("Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura")
 TODAY = datetime(2027, 3, 1, tzinfo=UTC).date()
@@ -92,57 +96,76 @@ async def populate(engine: AsyncEngine, mothers: int) -> None:
             await conn.execute(text("ANALYZE"))
 
 
-async def bare_insert(engine: AsyncEngine, now: datetime) -> tuple[float, int]:
-    """The floor: one outbox row per mother with no planning logic at all."""
+async def bare_insert(engine: AsyncEngine, now: datetime, length: int) -> tuple[float, int]:
+    """The floor: one outbox row per mother, a text of `length` characters (0: ''), no logic."""
     started = time.perf_counter()
     async with engine.begin() as conn:
         result = await conn.execute(text("""
             INSERT INTO outbox (channel, address, mother_id, kind, text, choices, dedupe_key,
                                 status, attempts, not_before, created_at)
-            SELECT i.channel, i.address, m.id, 'tip', 'x', '[]', 'bare:' || m.id, 'pending', 0,
-                   :now, :now
+            SELECT i.channel, i.address, m.id, 'tip', substr(m.name || :pad, 1, :length),
+                   '[]', 'bare:' || m.id, 'pending', 0, :now, :now
             FROM mothers m JOIN identities i ON i.mother_id = m.id"""),
-            {"now": now.replace(tzinfo=None)})
+            {"now": now.replace(tzinfo=None), "pad": "x" * length, "length": length})
     elapsed = time.perf_counter() - started
-    async with engine.begin() as conn:  # the planner starts from an empty outbox too
-        await conn.execute(text("TRUNCATE outbox" if engine.dialect.name == "postgresql"
-                                else "DELETE FROM outbox"))
+    await empty_outbox(engine)
     return elapsed, result.rowcount
 
 
-async def main(url: str, mothers: int) -> None:
+async def empty_outbox(engine: AsyncEngine) -> None:
+    async with engine.begin() as conn:
+        await conn.execute(text("TRUNCATE outbox" if engine.dialect.name == "postgresql"
+                                else "DELETE FROM outbox"))
+
+
+async def main(url: str, mothers: int, chunk: int, connections: int) -> None:
     engine = make_engine(url)
     started = time.perf_counter()
     await populate(engine, mothers)
     setup = time.perf_counter() - started
+    postgres = engine.dialect.name == "postgresql"
     before = peak_mb()
-    now = datetime(TODAY.year, TODAY.month, TODAY.day, 9, 5, tzinfo=ZoneInfo("Asia/Jakarta"))
-    bare, bare_rows = await bare_insert(engine, now)
     sessions = make_sessionmaker(engine)
-    planned = 0
+    planned = chunks = 0
     started = time.perf_counter()
-    backends: set[int] = set()
     for zone in ZONES:  # 09:05 in each zone, as the hourly heartbeat would
         local = datetime(TODAY.year, TODAY.month, TODAY.day, 9, 5, tzinfo=ZoneInfo(zone))
-        async with sessions() as session, session.begin():
-            planned += (await plan_tips(session, local.astimezone(UTC), zones=[zone])).tips
-            if engine.dialect.name == "postgresql":
-                backends.add((await session.execute(text("SELECT pg_backend_pid()"))).scalar_one())
+        done = await plan_in_chunks(sessions, local.astimezone(UTC), zones=[zone],
+                                    chunk=chunk, connections=connections)
+        planned, chunks = planned + done.tips, chunks + done.chunks
     elapsed = time.perf_counter() - started
     after = peak_mb()
-    server = max((mb for mb in map(backend_peak_mb, backends) if mb is not None), default=None)
+    server = None
+    async with engine.connect() as conn:
+        length = round((await conn.execute(text(
+            "SELECT avg(length(text)) FROM outbox"))).scalar_one() or 0)
+        if postgres:  # the pool's connections: the backends that planned (and this one)
+            pids = (await conn.execute(text("SELECT pid FROM pg_stat_activity "
+                                            "WHERE datname = current_database()"))).scalars()
+            server = max((mb for mb in map(backend_peak_mb, pids) if mb is not None),
+                         default=None)
+    await engine.dispose()  # a fresh backend for the bare insert
+    await empty_outbox(engine)
+    bare, bare_rows = await bare_insert(engine, now=local, length=length)
     await engine.dispose()
     print(f"{engine.dialect.name}: {mothers} mothers (setup {setup:.1f} s); planned {planned} "
-          f"tips in {elapsed:.2f} s ({planned / elapsed:,.0f}/s); bare INSERT .. SELECT of "
-          f"{bare_rows} rows {bare:.2f} s; ratio {elapsed / bare:.1f}x; Python peak RSS "
-          f"{before:.0f} MB before planning, {after:.0f} MB after"
-          + (f"; PostgreSQL backend peak RSS {server:.0f} MB" if server else ""))
+          f"tips in {elapsed:.2f} s ({planned / elapsed:,.0f}/s; {chunks} transactions of "
+          f"up to {chunk} mother ids, {connections or 'default'} connections); bare INSERT .. "
+          f"SELECT of {bare_rows} rows ({length}-character text) {bare:.2f} s; ratio "
+          f"{elapsed / bare:.2f}x; Python peak RSS {before:.0f} MB before planning, "
+          f"{after:.0f} MB after"
+          + (f"; PostgreSQL planning backends' peak RSS {server:.0f} MB (VmHWM, with the "
+             "shared buffers they touched)" if server else ""))
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", default="sqlite+aiosqlite:///./bench-plan.db")
     parser.add_argument("--mothers", type=int, default=100_000)
+    parser.add_argument("--chunk", type=int, default=DEFAULT_CHUNK,
+                        help="mother ids per planning transaction")
+    parser.add_argument("--connections", type=int, default=0,
+                        help="planning transactions at once (0: 2 on PostgreSQL, 1 on SQLite)")
     args = parser.parse_args()
     upgrade(args.database_url)
-    asyncio.run(main(args.database_url, args.mothers))
+    asyncio.run(main(args.database_url, args.mothers, args.chunk, args.connections))

@@ -26,6 +26,8 @@ def flow_config(settings: Settings) -> FlowConfig:
         default_tip_hour=settings.default_tip_hour,
         quiet_start=settings.quiet_hours_start,
         quiet_end=settings.quiet_hours_end,
+        plan_chunk_mothers=settings.plan_chunk_mothers,
+        plan_connections=settings.plan_connections,
         sla_urgent_minutes=settings.sla_urgent_minutes,
         sla_normal_minutes=settings.sla_normal_minutes,
     )

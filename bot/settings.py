@@ -48,6 +48,10 @@ class Settings(BaseSettings):
     quiet_hours_start: int = Field(21, ge=0, le=23)
     quiet_hours_end: int = Field(6, ge=0, le=23)
     default_tip_hour: int = Field(8, ge=0, le=23)
+    # planning: mother ids per transaction (bounds each statement's rows and the server's
+    # memory), and how many transactions at once (0: 2 on PostgreSQL, 1 on SQLite)
+    plan_chunk_mothers: int = Field(50_000, ge=1)
+    plan_connections: int = Field(0, ge=0)
 
     sla_urgent_minutes: int = Field(15, ge=1)
     sla_normal_minutes: int = Field(120, ge=1)

@@ -1,7 +1,9 @@
 """The database: every table asibot keeps, as SQLAlchemy 2 models.
 
 Mothers' data is health data: personal rows hang off `mothers` with ON DELETE
-CASCADE so that HAPUS DATA removes them in one statement.
+CASCADE so that HAPUS DATA removes them with her row. The two queue tables the planner
+fills by the million, `outbox` and `tip_deliveries`, have no foreign keys (each one is
+a trigger per inserted row); `flows.privacy.erase_mother` deletes their rows explicitly.
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+)
+from sqlalchemy import (
+    column as sql_column,
 )
 from sqlalchemy import (
     text as sql_text,
@@ -116,12 +121,20 @@ class Identity(Base):
     """One address on one channel; belongs to a mother, a staff member, or nobody yet."""
 
     __tablename__ = "identities"
-    __table_args__ = (UniqueConstraint("channel", "address"),)
+    # her address is the identity she last wrote from: the planner reads the first entry
+    # of this index per mother, no sort (migration 0004); it serves mother_id lookups too.
+    # On SQLite the migration writes plain DESC (NULLS LAST is refused in an index there,
+    # and NULLs already sort lowest, so it is the same order)
+    __table_args__ = (
+        UniqueConstraint("channel", "address"),
+        Index("ix_identities_mother_recent", "mother_id",
+              sql_column("last_inbound_at").desc().nulls_last(), "id"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))  # simulator | telegram | whatsapp
     address: Mapped[str] = mapped_column(String(64))
     mother_id: Mapped[int | None] = mapped_column(
-        ForeignKey("mothers.id", ondelete="CASCADE"), index=True
+        ForeignKey("mothers.id", ondelete="CASCADE")
     )
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"))
     last_inbound_at: Mapped[datetime | None]
@@ -195,17 +208,17 @@ class Outbox(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))
     address: Mapped[str] = mapped_column(String(64))
-    mother_id: Mapped[int | None] = mapped_column(
-        ForeignKey("mothers.id", ondelete="CASCADE"), index=True
-    )
-    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
-    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    # mothers.id, staff.id, cases.id, inbound_messages.id, deliberately without foreign
+    # keys (migration 0003): see flows.privacy.erase_mother for what deletes them
+    mother_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    staff_id: Mapped[int | None] = mapped_column(Integer)
+    case_id: Mapped[int | None] = mapped_column(Integer)
     # the inbound message this answers, so a retried delivery can be answered again
-    in_reply_to: Mapped[int | None] = mapped_column(
-        ForeignKey("inbound_messages.id", ondelete="SET NULL")
-    )
+    in_reply_to: Mapped[int | None] = mapped_column(Integer)
     # reply | tip | reminder | checkin | alert | relay | welcome
     kind: Mapped[str] = mapped_column(String(16), default="reply")
+    # empty on a planned tip until it is sent: the sender makes its words from the
+    # dedupe key, her language and name (flows.tiptext) and writes them here
     text: Mapped[str] = mapped_column(Text)
     choices: Mapped[list[Any]] = mapped_column(default=list)
     dedupe_key: Mapped[str | None] = mapped_column(String(120), unique=True)
@@ -241,9 +254,8 @@ class TipDelivery(Base):
     """A tip planned for a mother; the primary key is why no tip is ever sent twice."""
 
     __tablename__ = "tip_deliveries"
-    mother_id: Mapped[int] = mapped_column(
-        ForeignKey("mothers.id", ondelete="CASCADE"), primary_key=True
-    )
+    # mothers.id without a foreign key (migration 0003; flows.privacy.erase_mother)
+    mother_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     tip_key: Mapped[str] = mapped_column(String(80), primary_key=True)
     planned_at: Mapped[datetime]
 

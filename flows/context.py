@@ -11,12 +11,12 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Conversation, Identity, Mother, Outbox, Staff
 from flows import steps
 from flows.outbox import enqueue, numbered, preferred_identity
+from flows.privacy import erase_mother
 from flows.types import Choice, FlowConfig, Inbound
 from messages.texts import text as ui_text
 
@@ -160,7 +160,7 @@ class Ctx:
         await self.session.delete(self.identity)
         if early is not None:
             await self.session.flush()
-            await self.session.execute(delete(Mother).where(Mother.id == early))
+            await erase_mother(self.session, early)
         self.deleted = True
 
     async def goto(self, flow: str, name: str) -> None:

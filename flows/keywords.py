@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import delete, update
+from sqlalchemy import update
 
 from db.models import Consent, InboundMessage, Mother, Outbox, Reminder
 from flows import places
 from flows.choices import labels, match_choice
 from flows.context import Ctx
+from flows.privacy import erase_mother
 from flows.reminders import plan_reminders
 from flows.steps import step
 
@@ -146,7 +147,7 @@ async def delete_mother(ctx: Ctx) -> None:
     await ctx.session.flush()
     ctx.session.add(Consent(mother_id=None, channel=ctx.identity.channel, decision="deleted",
                             text_version=ctx.config.consent_version, at=ctx.now))
-    await ctx.session.execute(delete(Mother).where(Mother.id == mother.id))
+    await erase_mother(ctx.session, mother.id)
     ctx.session.expunge(mother)
     ctx.session.expunge(ctx.conversation)
     ctx.session.expunge(ctx.identity)

@@ -23,6 +23,7 @@ from flows.catalogue import tips_by_key
 from flows.checkin import start_checkin
 from flows.outbox import enqueue, preferred_identity
 from flows.quiet import daytime_from
+from flows.tiptext import tip_key
 from flows.types import FlowConfig
 from messages.texts import text as ui_text
 
@@ -218,13 +219,6 @@ HELD_REPLY_HOURS = 24  # an answer to something she wrote more than a day ago is
 HELD_REMINDER_DAYS = 7  # a check-in question or reminder older than a week is not sent
 
 
-def _tip_key(dedupe_key: str | None) -> str | None:
-    """'tip:<mother>:<tip key>' -> the tip key."""
-    if not dedupe_key or not dedupe_key.startswith("tip:"):
-        return None
-    return dedupe_key.split(":", 2)[2] if dedupe_key.count(":") >= 2 else None
-
-
 async def release_held(session: AsyncSession, identity: Identity, now: datetime) -> int:
     """She wrote: what was held for her closed WhatsApp window goes out now (after the reply).
 
@@ -253,7 +247,7 @@ async def release_held(session: AsyncSession, identity: Identity, now: datetime)
         if row.staff_id is not None:
             pass
         elif row.kind == "tip":
-            tip = catalogue.get(_tip_key(row.dedupe_key) or "")
+            tip = catalogue.get(tip_key(row.dedupe_key) or "")
             stale = tip is not None and age > timedelta(days=tip.stale_after_days)
             if stale:
                 reason = "held past its stale window"

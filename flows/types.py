@@ -61,6 +61,8 @@ class FlowConfig:
     default_tip_hour: int = 8
     quiet_start: int = 21
     quiet_end: int = 6
+    plan_chunk_mothers: int = 50_000  # scheduler.planner.plan_in_chunks
+    plan_connections: int = 0  # 0: the database's default (2 on PostgreSQL, 1 on SQLite)
     sla_urgent_minutes: int = 15
     sla_normal_minutes: int = 120
     consent_version: str = "consent-v1"

@@ -7,6 +7,10 @@ An outbox row moves pending -> sending -> sent -> delivered -> read, or ends fai
   FOR UPDATE SKIP LOCKED) RETURNING ..` on PostgreSQL; on SQLite the same UPDATE ..
   RETURNING under BEGIN IMMEDIATE (one writer at a time). A row whose lease ran out
   (its worker died) is claimed again: taken over within `lease_seconds`.
+* A planned tip row arrives without words (empty text, see scheduler.planner): the
+  claim makes them from the catalogue, her language and her name (flows.tiptext) and
+  they are written into the row with its outcome; a tip no longer in the catalogue is
+  cancelled at claim.
 * Caps hold for all workers together: per channel, one worker is the sender, elected
   through the `leases` table (`ChannelLeader`); the others stand by and take over
   when its lease is not renewed for `leader_ttl_seconds`. The leader renews it on a
@@ -73,6 +77,7 @@ from db.models import Identity, Lease, Mother, Outbox, Staff
 from db.types import UTCDateTime
 from flows.cases import alert_failed
 from flows.outbox import enqueue, preferred_identity
+from flows.tiptext import outbox_texts
 from messages.texts import text as ui_text
 from scheduler.clock import Clock
 from scheduler.transport import FindsSent, OutgoingMessage, SendError, Transport
@@ -211,7 +216,11 @@ class Claimed:
     # when the first attempt whose outcome is unknown began (this claim's moment for a
     # fresh row); `in_doubt`: an earlier attempt may already have reached the provider
     sending_since: datetime | None = None
+    dedupe_key: str | None = None
     in_doubt: bool = False
+    # a planned tip whose words were made at claim (flows.tiptext): they are written
+    # into the row with its outcome
+    rendered: bool = False
 
 
 # --- claiming ------------------------------------------------------------------------
@@ -239,7 +248,8 @@ async def claim(
                                              literal(now, type_=UTCDateTime()))}
     returning = (Outbox.id, Outbox.channel, Outbox.address, Outbox.text, Outbox.choices,
                  Outbox.kind, Outbox.mother_id, Outbox.attempts, Outbox.created_at,
-                 Outbox.lease_until, Outbox.staff_id, Outbox.error_code, Outbox.sending_since)
+                 Outbox.lease_until, Outbox.staff_id, Outbox.error_code, Outbox.sending_since,
+                 Outbox.dedupe_key)
     if session.bind.dialect.name == "postgresql":
         # a MATERIALIZED CTE: `id IN (SELECT .. LIMIT n FOR UPDATE SKIP LOCKED)` may be run
         # more than once by the planner, each run skipping the rows the last one locked,
@@ -250,11 +260,24 @@ async def claim(
     else:  # SQLite: BEGIN IMMEDIATE makes this the only writer
         statement = (update(Outbox).where(Outbox.id.in_(ids.scalar_subquery())).values(**values)
                      .returning(*returning).execution_options(synchronize_session=False))
-    rows = (await session.execute(statement)).all()
-    claimed = [Claimed(*row) for row in rows]
-    claimed = [replace(c, in_doubt=True) if c.sending_since is not None and c.sending_since < now
-               else c for c in claimed]
-    return sorted(claimed, key=lambda c: c.id)
+    claimed = [Claimed(*row) for row in (await session.execute(statement)).all()]
+    # a planned tip row has no words yet: they are made now, from the catalogue, her
+    # language and her name (flows.tiptext), so everything after this (templates,
+    # the transport, the look-up of a row in doubt, the record of the send) sees what
+    # she receives
+    words = await outbox_texts(session, claimed)
+    ready: list[Claimed] = []
+    for row in claimed:
+        if row.sending_since is not None and row.sending_since < now:
+            row = replace(row, in_doubt=True)
+        if row.id not in words:
+            ready.append(row)
+        elif (body := words[row.id]) is None:
+            await _finish(session, row.id, worker, status="cancelled",
+                          error="tip not in the catalogue")
+        else:
+            ready.append(replace(row, text=body, rendered=True))
+    return sorted(ready, key=lambda c: c.id)
 
 
 async def _finish(session: AsyncSession, row_id: int, worker: str, *, in_doubt: bool = False,
@@ -712,13 +735,15 @@ class ChannelSender:
                    table.c.status == "sending")
             .values(status="sent", sent_at=bindparam("at"), provider_msg_id=bindparam("pid"),
                     lease_until=None, sending_since=None, error=None,
+                    # what she received (a planned tip's words are made at claim time)
+                    text=bindparam("words"),
                     # kept: this row went as its template after a 63016 (see window_closed)
                     error_code=case((table.c.error_code == WINDOW_CLOSED, WINDOW_CLOSED),
                                     else_=None))
         )
         reached = [d["mother"] for d in done if d["mother"] is not None]
         async with self.sessions() as session, session.begin():
-            await session.execute(statement, [{k: d[k] for k in ("row_id", "at", "pid")}
+            await session.execute(statement, [{k: d[k] for k in ("row_id", "at", "pid", "words")}
                                               for d in done])
             if reached:
                 await clear_failures(session, reached)
@@ -834,7 +859,7 @@ class ChannelSender:
             reached = row.mother_id if row.staff_id is None and row.mother_id is not None \
                 and self.channel in DELIVERED_ON_SEND else None
             self._done.append({"row_id": row.id, "at": now, "pid": provider_id,
-                               "mother": reached})
+                               "mother": reached, "words": row.text})
             if not self.config.record_every_seconds:
                 # at once: one writer task per sender writes whatever piled up during its
                 # last write (group commit), and this send waits until its row is written,
@@ -849,6 +874,8 @@ class ChannelSender:
                     time.monotonic() - self._done_since >= self.config.record_every_seconds:
                 await self.flush()
             return
+        # a planned tip's words, made at claim, stay with whatever becomes of it
+        words: dict[str, Any] = {"text": row.text} if row.rendered else {}
         async with self.sessions() as session, session.begin():
             reason = error.message[:200]
             if error.window_closed and row.staff_id is not None:
@@ -856,7 +883,7 @@ class ChannelSender:
                 # moves on to the next person in the chain at the next beat
                 if await _finish(session, row.id, self.worker, status="failed",
                                  error=f"{reason} (staff: configure an approved template)",
-                                 error_code=error.code):
+                                 error_code=error.code, **words):
                     await alert_failed(session, row.id, now)
                 log.error("staff message refused outside the 24-hour window: configure an "
                           "approved %r template in TWILIO_TEMPLATES", row.kind,
@@ -866,15 +893,15 @@ class ChannelSender:
                     and row.error_code != WINDOW_CLOSED:
                 # the window had shut after all: again at once, as the kind's template
                 await _finish(session, row.id, self.worker, status="pending", not_before=now,
-                              error=reason, error_code=WINDOW_CLOSED)
+                              error=reason, error_code=WINDOW_CLOSED, **words)
                 self.stats.retried += 1
             elif error.window_closed:
                 await _finish(session, row.id, self.worker, status="held", error=reason,
-                              error_code=error.code)
+                              error_code=error.code, **words)
                 self.stats.held += 1
             elif error.permanent or now - row.created_at > self.config.give_up_after:
                 if await _finish(session, row.id, self.worker, status="failed", error=reason,
-                                 error_code=error.code):
+                                 error_code=error.code, **words):
                     if row.staff_id is not None:
                         await alert_failed(session, row.id, now)
                     elif row.mother_id is not None:
@@ -892,7 +919,7 @@ class ChannelSender:
                     delay = self.config.backoff(row.attempts)
                 await _finish(session, row.id, self.worker, status="pending",
                               not_before=now + timedelta(seconds=delay), error=reason,
-                              error_code=error.code, in_doubt=error.maybe_sent)
+                              error_code=error.code, in_doubt=error.maybe_sent, **words)
                 self.stats.retried += 1
 
 

@@ -28,7 +28,7 @@ from flows.privacy import forget_strangers
 from flows.reminders import BATCH, ReminderCounts, plan_nudges, send_due_reminders
 from flows.types import FlowConfig
 from scheduler.delivery import Deliverer, DeliveryConfig
-from scheduler.planner import plan_tips
+from scheduler.planner import plan_in_chunks
 
 if TYPE_CHECKING:
     from scheduler.transport import Transport
@@ -80,12 +80,13 @@ async def heartbeat(
     """One tick: plan tips and nudges; send due reminders, follow-ups, escalations; forget
     strangers who never consented."""
     result = HeartbeatResult()
-    async with sessions() as session, session.begin():
+    async with sessions() as session:
         zones = await zones_to_plan(session, now, state)
-        if zones:
-            planned = await plan_tips(session, now, quiet_start=config.quiet_start,
-                                      quiet_end=config.quiet_end, zones=zones)
-            result.tips = planned.tips
+    if zones:  # a transaction per range of mothers (see scheduler.planner.plan_in_chunks)
+        planned = await plan_in_chunks(
+            sessions, now, quiet_start=config.quiet_start, quiet_end=config.quiet_end,
+            zones=zones, chunk=config.plan_chunk_mothers, connections=config.plan_connections)
+        result.tips = planned.tips
     if state is not None:
         for tz in zones:
             local = now.astimezone(ZoneInfo(tz))

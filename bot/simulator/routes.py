@@ -22,6 +22,7 @@ from starlette.routing import Route
 
 from bot.runtime import Runtime
 from db.models import Outbox
+from flows.tiptext import outbox_texts
 from flows.types import Inbound
 
 CHANNEL = "simulator"
@@ -43,8 +44,11 @@ def scoped_id(sender: str, client_id: str) -> str:
     return f"{hashlib.sha256(sender.encode()).hexdigest()[:16]}:{client_id}"
 
 
-def _message(row: Outbox) -> dict[str, Any]:
-    return {"id": row.id, "to": row.address, "text": row.text, "kind": row.kind,
+def _message(row: Outbox, words: dict[int, str | None]) -> dict[str, Any]:
+    # a planned tip not sent yet has no words in its row: they are made as the sender
+    # will make them (flows.tiptext)
+    text = words.get(row.id, row.text)
+    return {"id": row.id, "to": row.address, "text": text or "", "kind": row.kind,
             "choices": row.choices or [], "at": row.not_before.isoformat()}
 
 
@@ -73,8 +77,9 @@ async def post_message(request: Request) -> Response:
         rows = (await session.scalars(
             select(Outbox).where(Outbox.id.in_(result.outbox_ids)).order_by(Outbox.id)
         )).all()
+        words = await outbox_texts(session, rows)
     return JSONResponse({"duplicate": result.duplicate,
-                         "replies": [_message(r) for r in rows if r.status in VISIBLE]})
+                         "replies": [_message(r, words) for r in rows if r.status in VISIBLE]})
 
 
 async def list_messages(request: Request) -> Response:
@@ -95,7 +100,8 @@ async def list_messages(request: Request) -> Response:
             .order_by(Outbox.id)
             .limit(500)
         )).all()
-    return JSONResponse({"messages": [_message(r) for r in rows]})
+        words = await outbox_texts(session, rows)
+    return JSONResponse({"messages": [_message(r, words) for r in rows]})
 
 
 async def page(request: Request) -> Response:

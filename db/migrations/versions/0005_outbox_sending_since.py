@@ -5,8 +5,8 @@ may not be on her phone already. The claim keeps the moment the first such attem
 began, so the next sender can ask the provider whether it has the message before
 sending it again (scheduler/delivery.py, "reconcile").
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-12-02 10:00:00
 """
 
@@ -17,8 +17,8 @@ from alembic import op
 
 import db.types
 
-revision = '0003'
-down_revision = '0002'
+revision = '0005'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 
