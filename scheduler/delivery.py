@@ -260,24 +260,28 @@ async def claim(
     else:  # SQLite: BEGIN IMMEDIATE makes this the only writer
         statement = (update(Outbox).where(Outbox.id.in_(ids.scalar_subquery())).values(**values)
                      .returning(*returning).execution_options(synchronize_session=False))
-    claimed = [Claimed(*row) for row in (await session.execute(statement)).all()]
-    # a planned tip row has no words yet: they are made now, from the catalogue, her
-    # language and her name (flows.tiptext), so everything after this (templates,
-    # the transport, the look-up of a row in doubt, the record of the send) sees what
-    # she receives
-    words = await outbox_texts(session, claimed)
-    ready: list[Claimed] = []
-    for row in claimed:
-        if row.sending_since is not None and row.sending_since < now:
-            row = replace(row, in_doubt=True)
-        if row.id not in words:
-            ready.append(row)
-        elif (body := words[row.id]) is None:
-            await _finish(session, row.id, worker, status="cancelled",
-                          error="tip not in the catalogue")
-        else:
-            ready.append(replace(row, text=body, rendered=True))
-    return sorted(ready, key=lambda c: c.id)
+    while True:
+        claimed = [Claimed(*row) for row in (await session.execute(statement)).all()]
+        # a planned tip row has no words yet: they are made now, from the catalogue, her
+        # language and her name (flows.tiptext), so everything after this (templates,
+        # the transport, the look-up of a row in doubt, the record of the send) sees
+        # what she receives
+        words = await outbox_texts(session, claimed)
+        ready: list[Claimed] = []
+        for row in claimed:
+            if row.sending_since is not None and row.sending_since < now:
+                row = replace(row, in_doubt=True)
+            if row.id not in words:
+                ready.append(row)
+            elif (body := words[row.id]) is None:
+                await _finish(session, row.id, worker, status="cancelled",
+                              error="no words: tip not in the catalogue, or mother gone")
+            else:
+                ready.append(replace(row, text=body, rendered=True))
+        # a batch that was all cancelled is not "nothing due" (drain would stop): the
+        # cancelled rows are no longer due, so claiming again takes the next ones
+        if ready or not claimed:
+            return sorted(ready, key=lambda c: c.id)
 
 
 async def _finish(session: AsyncSession, row_id: int, worker: str, *, in_doubt: bool = False,

@@ -463,3 +463,28 @@ async def test_planned_tips_reach_her_byte_for_byte_as_the_planner_used_to_write
     # and the sent row says what she received
     sent = {r.id: r.text for r in await World(runtime).sent(kind="tip")}
     assert sent == expected
+
+
+async def test_a_planned_tip_gone_from_the_catalogue_is_cancelled_not_sent_empty(
+    runtime: Runtime,
+) -> None:
+    today = runtime.clock.now().astimezone(ZoneInfo(WIB)).date()
+    mother_id = await add_mother(runtime, stage="postnatal", anchor=today - timedelta(days=3))
+    now = runtime.clock.now()
+    async with runtime.sessions() as session, session.begin():
+        for key in ("no-such-tip", "also-gone"):
+            session.add(Outbox(channel="simulator", address="sim:ibu", mother_id=mother_id,
+                               kind="tip", text="", choices=[], status="pending",
+                               dedupe_key=f"tip:{mother_id}:{key}", attempts=0,
+                               not_before=now, created_at=now))
+    transport = FakeTransport()
+    # a batch of one: the first claims are all cancelled, and drain goes on past them
+    await Deliverer({"simulator": transport}, runtime.sessions, runtime.clock,
+                    DeliveryConfig(batch=1), worker="t").drain()
+    async with runtime.sessions() as session:
+        rows = (await session.execute(select(Outbox.dedupe_key, Outbox.status, Outbox.error)
+                                      .where(Outbox.kind == "tip"))).all()
+    assert {(k, s) for k, s, _ in rows} == {(f"tip:{mother_id}:no-such-tip", "cancelled"),
+                                           (f"tip:{mother_id}:also-gone", "cancelled")}
+    assert all("catalogue" in (e or "") for _, _, e in rows)
+    assert not [m for m in transport.messages if m.kind == "tip"]
