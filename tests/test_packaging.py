@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import venv
@@ -36,14 +37,28 @@ def _exec_form(instruction: str) -> list[str]:
     return command
 
 
+def _build_context(target: Path) -> Path:
+    """The project's files as `COPY . .` sees them in a clean clone: tracked files only, so
+    a stale `build/` left by an earlier install (a renamed migration, say) is not in it."""
+    listed = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True,
+                            check=True).stdout.decode().split("\0")
+    for name in filter(None, listed):
+        source = ROOT / name
+        if source.is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
+    return target
+
+
 def test_image_commands_install_and_start_in_a_fresh_virtualenv(tmp_path: Path) -> None:
+    context = _build_context(tmp_path / "context")
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)
     bindir = env_dir / "bin"
     install = re.search(r"^RUN /opt/asibot/bin/(pip install .*)$", DOCKERFILE, re.M)
     assert install, "the build stage installs with the venv's pip"
     args = install.group(1).split()
-    subprocess.run([str(bindir / args[0]), *args[1:-1], str(ROOT)], check=True,
+    subprocess.run([str(bindir / args[0]), *args[1:-1], str(context)], check=True,
                    capture_output=True, timeout=900)
     cmd = _exec_form("CMD")
     assert cmd[:2] == ["sh", "-c"]
