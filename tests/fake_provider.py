@@ -17,37 +17,32 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import threading
 import time
 from collections import Counter
 from typing import Any
 
 import aiohttp
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from scheduler.transport import OutgoingMessage, SendError
+from tests.serving import ServedOnAThread
 
 
-class FakeProvider:
+class FakeProvider(ServedOnAThread):
     """Accepts messages over HTTP; counts them per outbox id."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.accepted: Counter[int] = Counter()
         self.arrivals: list[tuple[float, int, str]] = []  # (monotonic, outbox id, worker)
         self.throttled: list[tuple[float, float]] = []  # (monotonic, retry-after seconds)
         self._throttle: tuple[int, float] | None = None
         self.lock = threading.Lock()
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        app = Starlette(routes=[Route("/messages", self.receive, methods=["POST"])])
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port,
-                                                    log_level="warning", lifespan="off"))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.serve(Starlette(routes=[Route("/messages", self.receive, methods=["POST"])]))
 
     def throttle(self, after: int, retry_after: float) -> None:
         """Answer the first send after `after` accepted ones with 429 and this Retry-After."""
@@ -74,22 +69,6 @@ class FakeProvider:
             self.arrivals.append((now, key, worker))
         return JSONResponse({"id": f"fake-{key}-{self.accepted[key]}"})
 
-    def __enter__(self) -> FakeProvider:
-        self.thread.start()
-        deadline = time.monotonic() + 10
-        while not self.server.started and time.monotonic() < deadline:
-            time.sleep(0.02)
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=5)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class HttpTransport:

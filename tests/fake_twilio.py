@@ -17,9 +17,6 @@ import base64
 import contextlib
 import itertools
 import json
-import socket
-import threading
-import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -27,7 +24,6 @@ from email.utils import format_datetime
 from typing import Any
 from urllib.parse import urlencode
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -35,6 +31,7 @@ from starlette.routing import Route
 from twilio.request_validator import RequestValidator
 
 from tests.fake_telegram import serving
+from tests.serving import ServedOnAThread
 
 ACCOUNT_SID = "AC" + "0" * 32
 AUTH_TOKEN = "test-auth-token-0123456789abcdef"
@@ -200,31 +197,12 @@ async def fake_twilio() -> AsyncIterator[FakeTwilio]:
         yield fake
 
 
-class FakeTwilioServer:
+class FakeTwilioServer(ServedOnAThread):
     """The fake on a thread of its own (for worker processes): `url` is its base URL."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.fake = FakeTwilio()
-        self.port = _free_port()
-        self.url = self.fake.base_url = f"http://127.0.0.1:{self.port}"
-        self.server = uvicorn.Server(uvicorn.Config(self.fake.app(), host="127.0.0.1",
-                                                    port=self.port, log_level="warning",
-                                                    lifespan="off"))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.fake.base_url = self.url
+        self.serve(self.fake.app())
 
-    def __enter__(self) -> FakeTwilioServer:
-        self.thread.start()
-        deadline = time.monotonic() + 10
-        while not self.server.started and time.monotonic() < deadline:
-            time.sleep(0.02)
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=5)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
