@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from bot.settings import Settings
 from db.session import make_engine, make_sessionmaker
@@ -51,10 +53,22 @@ class Runtime:
         """Run one inbound message through the engine."""
         return await flow_engine.handle(inbound, self.sessions, self.config)
 
-    async def sync_catalogue(self) -> int:
-        """Bring the planner's tip table in line with messages/."""
-        async with self.sessions() as session, session.begin():
-            return await sync_tips(session)
+    async def sync_catalogue(self, attempts: int = 3) -> int:
+        """Bring the planner's tip table in line with messages/.
+
+        Processes that start together (several `asibot serve`, workers) sync at the same
+        moment on a new catalogue: the one that writes second collides with the rows the
+        other has just committed (a duplicate key, a row gone), and its next try sees them.
+        """
+        tried = 0
+        while True:
+            tried += 1
+            try:
+                async with self.sessions() as session, session.begin():
+                    return await sync_tips(session)
+            except (IntegrityError, StaleDataError):
+                if tried >= attempts:
+                    raise
 
     async def close(self) -> None:
         """Release the database connections."""

@@ -87,3 +87,5 @@ def test_compose_runs_web_and_worker_on_postgresql_without_the_simulator() -> No
     assert services["web"]["environment"]["SCHEDULER_ENABLED"] == "false"
     assert services["worker"]["depends_on"]["web"]["condition"] == "service_healthy"
     assert "asibot worker" in " ".join(services["worker"]["command"])
+    # a worker serves no HTTP: the image's /healthz check would call it unhealthy forever
+    assert services["worker"]["healthcheck"] == {"disable": True}
