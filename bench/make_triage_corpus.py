@@ -556,19 +556,7 @@ NEUTRAL_PRED = [
     "sehat alhamdulillah",
     "kontrol ke bidan tanggal {n}",
 ]
-ORDER = [
-    "self_harm",
-    "danger_baby",
-    "danger_mother",
-    "loss",
-    "mastitis",
-    "engorgement",
-    "latch_pain",
-    "low_milk",
-    "mood",
-    "question",
-    "none",
-]
+ORDER = CLASSES  # most serious first: two problems in one message are labelled by the first
 ABBREV = {
     "yang": "yg",
     "banget": "bgt",

@@ -41,6 +41,7 @@ from flows.journey import journey_point
 from flows.outbox import enqueue, numbered, preferred_identity
 from flows.quiet import add_daytime_minutes, daytime_from
 from flows.steps import step
+from flows.triage import URGENT_LABELS
 from flows.types import Choice, FlowConfig
 from messages.texts import has
 from messages.texts import text as ui_text
@@ -48,7 +49,6 @@ from messages.texts import text as ui_text
 log = logging.getLogger(__name__)
 
 FLOW = "case"
-URGENT_LABELS = ("danger_baby", "danger_mother")
 LEVEL_CADRE, LEVEL_BACKUP, LEVEL_HEALTH_WORKER = 0, 1, 2
 OPEN, TAKEN, RESOLVED = "open", "taken", "resolved"
 # a mother who consented and wrote a danger sign before finishing registration: her
@@ -788,7 +788,7 @@ _BETTER = re.compile(
 )
 
 
-@step(FLOW, "followup", ask_followup)
+@step(FLOW, "followup", ask_followup, her_words=True)
 async def answer_followup(ctx: Ctx, reply: str) -> None:
     """`1`/`sudah membaik` closes the loop; `2`/`belum` reopens her case."""
     from flows.choices import match_choice  # noqa: PLC0415

@@ -23,9 +23,10 @@ from db.types import UTCDateTime
 # the flows register their steps on import
 from flows import cadre, cases, keywords, loss, menu, onboarding, problem  # noqa: F401
 from flows import steps as step_registry
+from flows.choices import match_choice
 from flows.context import IDLE, Ctx
 from flows.reminders import release_held
-from flows.triage import classify
+from flows.triage import PROBLEM_LABELS, TriageResult, classify
 from flows.types import FlowConfig, HandleResult, Inbound
 
 log = logging.getLogger(__name__)
@@ -180,11 +181,25 @@ async def _dispatch(ctx: Ctx) -> None:
     if _in_a_step(ctx):
         found = step_registry.get(ctx.conversation.flow, ctx.conversation.step)
         assert found is not None
+        if _problem_before_the_question(ctx, found, text, result):
+            await problem.report(ctx, text, result)
+            return
         await found.answer(ctx, text)
         return
     if await cases.relay_from_mother(ctx, text):
         return
     await problem.free_text(ctx, text, result)
+
+
+def _problem_before_the_question(
+    ctx: Ctx, found: step_registry.Step, text: str, result: TriageResult
+) -> bool:
+    """She names a problem ("puting sy lecet bgt") where we asked something else: her
+    problem is heard first. Not when the step asks for her own words, nor when her reply
+    also picks one of the choices offered ("iya, tp asi sy dikit" answers a yes/no)."""
+    if result.label not in PROBLEM_LABELS or found.her_words:
+        return False
+    return not (ctx.options and match_choice(text, ctx.options) is not None)
 
 
 def _in_a_step(ctx: Ctx) -> bool:

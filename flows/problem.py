@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from flows import cases
 from flows.context import Ctx
 from flows.steps import step
-from flows.triage import classify
+from flows.triage import URGENT_LABELS, classify
 
 if TYPE_CHECKING:
     from flows.triage import TriageResult
@@ -109,7 +109,7 @@ async def urgent_unregistered(ctx: Ctx, result: TriageResult) -> None:
     """
     from flows import onboarding, steps  # noqa: PLC0415  (onboarding imports cases)
 
-    label = result.label if result.label in cases.URGENT_LABELS else "danger_baby"
+    label = result.label if result.label in URGENT_LABELS else "danger_baby"
     self_harm = bool(getattr(result, "self_harm", False))
     if ctx.data.get("consent_id"):
         mother = await cases.early_record(ctx)
@@ -131,7 +131,7 @@ async def ask_describe(ctx: Ctx) -> None:
     ctx.say("problem.describe")
 
 
-@step(FLOW, "describe", ask_describe)
+@step(FLOW, "describe", ask_describe, her_words=True)
 async def answer_describe(ctx: Ctx, text: str) -> None:
     """Her problem in her own words; anything not recognised is a question for the cadre."""
     await report(ctx, text, classify(text))
@@ -146,7 +146,7 @@ async def ask_to_cadre(ctx: Ctx) -> None:
         ctx.say("problem.to_health_worker")
 
 
-@step(FLOW, "to_cadre", ask_to_cadre)
+@step(FLOW, "to_cadre", ask_to_cadre, her_words=True)
 async def answer_to_cadre(ctx: Ctx, text: str) -> None:
     """Her message goes to her cadre (into the open thread, or as a question case)."""
     ctx.idle()

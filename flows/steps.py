@@ -19,20 +19,28 @@ Answer = Callable[["Ctx", str], Awaitable[None]]
 
 @dataclass(frozen=True)
 class Step:
-    """A question and the handler of its answer."""
+    """A question and the handler of its answer.
+
+    `her_words`: the answer is her own account (her problem described, a message for her
+    cadre, how the problem is now), so a problem named in it is the answer itself; at any
+    other step such a problem is heard first and the question is left.
+    """
 
     ask: Ask
     answer: Answer
+    her_words: bool = False
 
 
 STEPS: dict[tuple[str, str], Step] = {}
 
 
-def step(flow: str, name: str, ask: Ask) -> Callable[[Answer], Answer]:
+def step(
+    flow: str, name: str, ask: Ask, *, her_words: bool = False
+) -> Callable[[Answer], Answer]:
     """Register `ask` and the decorated answer handler as step `flow.name`."""
 
     def register(answer: Answer) -> Answer:
-        STEPS[(flow, name)] = Step(ask, answer)
+        STEPS[(flow, name)] = Step(ask, answer, her_words)
         return answer
 
     return register

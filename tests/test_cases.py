@@ -91,6 +91,34 @@ async def test_mother_with_cracked_nipples_gets_latch_tip_and_cadre_alert(
     assert await events(runtime, case.id) == [("opened", None), ("alerted", "Bu Sari")]
 
 
+async def test_a_problem_written_while_the_menu_waits_for_a_number_is_heard_first(
+    runtime: Runtime, demo: Any, phone: Any
+) -> None:
+    ibu = await register_siti(phone)
+    await ibu.says("MENU")
+    answer = await ibu.says(LATCH)
+    assert "Balas nomornya" not in answer, "not asked again for a number"
+    assert "AMBiDa" in answer and "Bu Sari sudah kami kabari" in answer
+    [alert] = to(ibu, SARI)
+    assert LATCH in alert["text"]
+    [case] = await the_cases(runtime)
+    assert case.label == "latch_pain"
+    assert "Apa yang bisa kami bantu" in await ibu.says("MENU"), "the menu opens when she asks"
+    assert "Ceritakan masalah" in await ibu.says("2"), "and its numbers still work"
+
+
+async def test_a_reply_that_picks_a_choice_still_answers_the_question(
+    runtime: Runtime, demo: Any, phone: Any
+) -> None:
+    ibu = await register_siti(phone)
+    await ibu.says("MENU")
+    await ibu.says("5")  # settings
+    assert "kehilangan" in await ibu.says("4")  # a loss to tell us about?
+    answer = await ibu.says("tidak, cuma asi sy dikit")
+    assert "tersimpan" in answer and "berduka" not in answer
+    assert not await the_cases(runtime), "her 'tidak' answered the question asked"
+
+
 async def test_low_milk_worry_at_night_is_answered_now_and_the_cadre_hears_in_the_morning(
     runtime: Runtime, demo: Any, phone: Any, clock: Any
 ) -> None:
@@ -324,6 +352,22 @@ async def test_followup_a_day_later_reopens_the_case_when_it_is_not_better(
     assert "belum membaik" in again["text"] and LATCH in again["text"]
     [case] = await the_cases(runtime)
     assert case.status == "open" and case.deadline_at == local(29, 12).astimezone(UTC)
+    assert "followup_not_better" in [kind for kind, _ in await events(runtime, case.id)]
+
+
+async def test_a_followup_answered_in_her_own_words_reopens_her_case(
+    runtime: Runtime, demo: Any, phone: Any, clock: Any
+) -> None:
+    ibu = await register_siti(phone)
+    sari = phone(SARI)
+    await ibu.says(LATCH)
+    await sari.send("AMBIL 1")
+    await sari.send("SELESAI 1")
+    clock.set(local(29, 10))
+    assert await followups(runtime, local(29, 10)) == 1
+    assert "Bu Sari sudah kami kabari" in await ibu.says("masih lecet bu")
+    [case] = await the_cases(runtime)
+    assert case.status == "open", "the same case, reopened: not a new one"
     assert "followup_not_better" in [kind for kind, _ in await events(runtime, case.id)]
 
 

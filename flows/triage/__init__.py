@@ -5,7 +5,7 @@
 'danger_baby'
 """
 
-from .classifier import LABELS, URGENT_LABELS, TriageResult, classify
+from .classifier import LABELS, PROBLEM_LABELS, URGENT_LABELS, TriageResult, classify
 from .normalize import normalize
 
-__all__ = ["LABELS", "URGENT_LABELS", "TriageResult", "classify", "normalize"]
+__all__ = ["LABELS", "PROBLEM_LABELS", "URGENT_LABELS", "TriageResult", "classify", "normalize"]

@@ -45,6 +45,9 @@ LABELS: tuple[str, ...] = (
     "none",
 )
 URGENT_LABELS: frozenset[str] = frozenset({"danger_baby", "danger_mother"})
+# a breastfeeding problem (or her mood) named in her words: heard even while a question is open
+PROBLEM_LABELS: frozenset[str] = frozenset(
+    {"mastitis", "latch_pain", "engorgement", "low_milk", "mood"})
 # thresholds chosen by leave-one-voice-out grouped CV (bench/make_triage_corpus.py --grouped-cv;
 # a test checks)
 RAISE_AT = 0.8  # model probability of "urgent" needed to raise a non-urgent rule result
@@ -66,18 +69,9 @@ _TIME_WORDS = frozenset({
 # labels the net may raise: where no specific breastfeeding problem was recognised (a named
 # problem keeps its own rules for when it turns urgent, e.g. mastitis with fever + weakness)
 NET_RAISES = frozenset({"none", "question", "mood"})
-_NAMEABLE = frozenset({"loss", "mastitis", "engorgement", "latch_pain", "low_milk", "mood"})
-_ORDER = (
-    "danger_baby",
-    "danger_mother",
-    "loss",
-    "mastitis",
-    "engorgement",
-    "latch_pain",
-    "low_milk",
-    "mood",
-    "question",
-)
+_NAMEABLE = PROBLEM_LABELS | {"loss"}
+# the most serious label found wins (the model's classes are in that order)
+_ORDER = tuple(c for c in _model.CLASSES if c not in ("self_harm", "none"))
 
 
 @dataclass(frozen=True)
