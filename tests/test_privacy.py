@@ -6,10 +6,23 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import func, select
+from telegram import Update
 
 from bot.runtime import Runtime
-from db.models import Case, Conversation, Identity, InboundMessage, Mother, Outbox, TipDelivery
+from bot.telegram.adapter import parse as telegram_parse
+from bot.whatsapp.routes import inbound as whatsapp_inbound
+from db.models import (
+    Case,
+    Conversation,
+    Identity,
+    InboundMessage,
+    Mother,
+    Outbox,
+    TipDelivery,
+)
+from flows.types import Inbound
 from scheduler.jobs import heartbeat
+from tests.fake_telegram import TOKEN
 
 
 async def _count(runtime: Runtime, model: Any, *where: Any) -> int:
@@ -88,3 +101,64 @@ async def test_hapus_data_takes_her_outbox_rows_and_tip_keys_with_her(
     assert goodbye == 1
     assert await _count(runtime, Outbox, Outbox.mother_id == bea) == bea_rows > 0
     assert await _count(runtime, TipDelivery, TipDelivery.mother_id == bea) == bea_keys > 0
+
+
+# --- through the real channel adapters -----------------------------------------------------
+
+KARTINI_WA = "+6281234567890"
+KARTINI_CHAT = 700123456
+
+
+class Channel:
+    """A mother writing through the real channel adapter (Telegram update, Twilio form),
+    straight into the engine: what reaches the database is what production stores."""
+
+    def __init__(self, runtime: Runtime, channel: str) -> None:
+        self.runtime, self.channel = runtime, channel
+        self.address = KARTINI_WA if channel == "whatsapp" else str(KARTINI_CHAT)
+        self.sequence = 0
+
+    def inbound(self, text: str) -> Inbound:
+        self.sequence += 1
+        if self.channel == "whatsapp":
+            form = {"MessageSid": f"SM{self.sequence:032d}", "From": f"whatsapp:{KARTINI_WA}",
+                    "To": "whatsapp:+14155238886", "Body": text, "NumMedia": "0",
+                    "ProfileName": "Kartini", "WaId": KARTINI_WA.lstrip("+")}
+            found = whatsapp_inbound(form, self.runtime)
+        else:
+            chat = {"id": KARTINI_CHAT, "type": "private", "first_name": "Kartini"}
+            update = Update.de_json({"update_id": 5000 + self.sequence, "message": {
+                "message_id": self.sequence, "date": 1_790_000_000, "chat": chat, "text": text,
+                "from": {"id": KARTINI_CHAT, "is_bot": False, "first_name": "Kartini"}}}, None)
+            found = telegram_parse(update, self.runtime.clock.now(), TOKEN.encode()).inbound
+        assert found is not None
+        return found
+
+    async def says(self, text: str) -> str:
+        result = await self.runtime.handle(self.inbound(text))
+        async with self.runtime.sessions() as session:
+            said = (await session.scalars(select(Outbox.text).where(
+                Outbox.id.in_(result.outbox_ids), Outbox.address == self.address)
+                .order_by(Outbox.id))).all()
+        return "\n".join(said)
+
+
+async def _msg_ids(runtime: Runtime) -> list[str]:
+    async with runtime.sessions() as session:
+        return list((await session.scalars(select(InboundMessage.msg_id))).all())
+
+
+async def test_the_ids_kept_of_her_telegram_messages_do_not_carry_her_chat(
+    runtime: Runtime, demo: Any
+) -> None:
+    # she opens the bot from a poster, reads the consent question and says no: her chat
+    # id goes with her address; the ids kept so that a retried webhook changes nothing
+    # must not be her chat id under another name
+    stranger = Channel(runtime, "telegram")
+    await stranger.says("halo")
+    refused = stranger.inbound("2")
+    await runtime.handle(refused)
+    ids = await _msg_ids(runtime)
+    assert len(ids) == 2 and not [i for i in ids if str(KARTINI_CHAT) in i], ids
+    again = await runtime.handle(refused)  # Telegram retries the webhook: still a repeat
+    assert again.duplicate
