@@ -162,3 +162,76 @@ async def test_the_ids_kept_of_her_telegram_messages_do_not_carry_her_chat(
     assert len(ids) == 2 and not [i for i in ids if str(KARTINI_CHAT) in i], ids
     again = await runtime.handle(refused)  # Telegram retries the webhook: still a repeat
     assert again.duplicate
+
+
+# --- what we said to her address before she had a record --------------------------------------
+
+REGISTER = ("DAFTAR MAWAR1", "1", "1", "nama saya Kartini Rahayu", "2", "10/11/2026", "1",
+            "8", "1")
+
+
+async def _to(runtime: Runtime, address: str) -> list[str]:
+    async with runtime.sessions() as session:
+        return list((await session.scalars(select(Outbox.text).where(
+            Outbox.address == address).order_by(Outbox.id))).all())
+
+
+async def _delivered_and_a_day_later(runtime: Runtime) -> None:
+    async with runtime.sessions() as session, session.begin():
+        for row in await session.scalars(select(Outbox).where(Outbox.status == "pending")):
+            row.status = "delivered"
+    runtime.clock.advance(timedelta(days=1, minutes=5))
+    await heartbeat(runtime.sessions, runtime.clock.now(), runtime.config)
+
+
+async def test_hapus_data_takes_the_questions_we_asked_her_while_she_registered(
+    runtime: Runtime, demo: Any, phone: Any
+) -> None:
+    # the consent question, "Salam kenal, Bunda Kartini Rahayu", her summary: written to her
+    # address before her record existed, so they carried no mother id
+    kartini = phone("sim:ibu-kartini")
+    for line in REGISTER:
+        await kartini.says(line)
+    assert any("Kartini" in text for text in await _to(runtime, "sim:ibu-kartini"))
+    await kartini.says("HAPUS DATA")
+    await kartini.says("1")
+    [goodbye] = await _to(runtime, "sim:ibu-kartini")
+    assert "sudah kami hapus" in goodbye
+
+
+async def test_her_goodbye_and_a_refusal_are_forgotten_a_day_after_they_went(
+    runtime: Runtime, demo: Any, phone: Any
+) -> None:
+    kartini = phone("sim:ibu-kartini")
+    for line in (*REGISTER, "HAPUS DATA", "1"):
+        await kartini.says(line)
+    refusing = phone("sim:ibu-tidak")
+    await refusing.says("halo")
+    await refusing.says("2")
+    waiting = phone("sim:ibu-pikir")  # still thinking about the consent question
+    await waiting.says("halo")
+    assert await _to(runtime, "sim:ibu-kartini") and await _to(runtime, "sim:ibu-tidak")
+
+    await _delivered_and_a_day_later(runtime)
+    assert await _to(runtime, "sim:ibu-kartini") == []
+    assert await _to(runtime, "sim:ibu-tidak") == []
+    assert await _to(runtime, "sim:ibu-pikir"), "a stranger is forgotten after a week, not now"
+
+
+async def test_hapus_data_before_her_registration_is_saved_forgets_her(
+    runtime: Runtime, demo: Any, phone: Any
+) -> None:
+    # she said yes, gave her name, wrote a danger sign (a record and a case were made for
+    # her cadre), and then asks for her data to be deleted before finishing registration
+    dina = phone("sim:ibu-dina")
+    for line in ("DAFTAR MAWAR1", "1", "1", "Dina", "2", "dedek kejang dari tadi"):
+        await dina.says(line)
+    assert await _count(runtime, Mother) == 1 and await _count(runtime, Case) == 1
+    assert "sudah kami hapus" in await dina.says("HAPUS DATA")
+    assert await _count(runtime, Mother) == 0 and await _count(runtime, Case) == 0
+    assert await _count(runtime, Identity, Identity.address == "sim:ibu-dina") == 0
+    # someone who has not answered the consent question yet, the same
+    stranger = phone("sim:penasaran")
+    await stranger.says("halo")
+    assert "sudah kami hapus" in await stranger.says("hapus data saya")
+    assert await _count(runtime, Identity, Identity.address == "sim:penasaran") == 0
