@@ -9,6 +9,10 @@ sign made before she refused): the queue tables the planner fills by the million
 foreign keys, so what a CASCADE did for them is done here, and so are the messages we
 sent her address before she had a record (`forget_address`).
 
+What her cadre and the health workers were told about her outside her cases (a new
+mother's notice, KASUS and IBU lists, "case #12, Bunda Kartini, is yours") stays in
+their history without her name (`unname`); what was about one of her cases goes with it.
+
 A goodbye ("Data Bunda sudah kami hapus") must outlive what it confirms, so it is the
 one row left with her address. Once it has gone, a day later, the heartbeat forgets it
 too (`forget_orphans`): a message to nobody, at an address nobody has any more.
@@ -16,13 +20,15 @@ too (`forget_orphans`): a message to nobody, at an address nobody has any more.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import and_, delete, exists, func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Case, Identity, InboundMessage, Mother, Outbox, TipDelivery
+from db.models import Case, Conversation, Identity, InboundMessage, Mother, Outbox, TipDelivery
 
 STRANGER_DAYS = 7
 # how long a message to an address nobody has any more is kept after it was written: long
@@ -34,6 +40,8 @@ _SETTLED = ("sent", "delivered", "read", "failed", "undelivered")
 _ORPHAN_DONE = (*_SETTLED, "cancelled", "canceled", "held")
 # a row written to an address as nobody's: before consent, during registration, a goodbye
 TO_NOBODY = and_(Outbox.mother_id.is_(None), Outbox.staff_id.is_(None))
+# what stands where an erased mother's name was, in what staff were told
+ERASED_NAME = "—"
 
 
 async def forget_strangers(session: AsyncSession, now: datetime,
@@ -83,6 +91,50 @@ async def forget_address(session: AsyncSession, channel: str, address: str,
     await session.execute(query.execution_options(synchronize_session=False))
 
 
+def _without(value: Any, name: re.Pattern[str]) -> Any:
+    """A JSON value with the name replaced in every string of it."""
+    if isinstance(value, str):
+        return name.sub(ERASED_NAME, value)
+    if isinstance(value, list):
+        return [_without(item, name) for item in value]
+    if isinstance(value, dict):
+        return {key: _without(item, name) for key, item in value.items()}
+    return value
+
+
+async def unname(session: AsyncSession, name: str) -> None:
+    """Take a mother's name out of what staff hold: the texts of messages to them (a new
+    mother's notice, lists, a case taken; rows about one of her cases are deleted with it
+    instead) and the choices their conversations keep ("Balas ke Bunda Kartini").
+
+    Her name as her record has it, which is what every such text was made from (she
+    cannot change it once registered). A namesake in the same list loses it too: those
+    rows are only a record of what was sent.
+    """
+    if not name.strip():
+        return
+    pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
+    told = await session.execute(
+        select(Outbox.id, Outbox.text)
+        .where(Outbox.staff_id.is_not(None), Outbox.text.contains(name, autoescape=True)))
+    for row_id, text in told.all():
+        if pattern.search(text):
+            await session.execute(
+                update(Outbox).where(Outbox.id == row_id)
+                .values(text=pattern.sub(ERASED_NAME, text))
+                .execution_options(synchronize_session=False))
+    kept = await session.execute(
+        select(Conversation.id, Conversation.data)
+        .join(Identity, Identity.id == Conversation.identity_id)
+        .where(Identity.staff_id.is_not(None)))
+    for conversation_id, data in kept.all():
+        cleaned = _without(data, pattern)
+        if cleaned != data:
+            await session.execute(
+                update(Conversation).where(Conversation.id == conversation_id)
+                .values(data=cleaned).execution_options(synchronize_session=False))
+
+
 async def erase_mother(session: AsyncSession, mother_id: int,
                        keep: Collection[int] = ()) -> None:
     """Delete a mother's row and, explicitly, the queue rows its foreign keys used to take.
@@ -91,8 +143,9 @@ async def erase_mother(session: AsyncSession, mother_id: int,
     per row the planner writes). So, before her row goes: her outbox rows and those of her
     cases (the alerts about her sent to staff) are deleted, and so is whatever was written
     to her addresses as nobody's (before she had a record); replies to her messages
-    forget which message they answered (the SET NULL), and her (mother, tip) keys are
-    deleted, so that a mother who later gets her id (SQLite may reuse it) misses no tip.
+    forget which message they answered (the SET NULL), her (mother, tip) keys are
+    deleted, so that a mother who later gets her id (SQLite may reuse it) misses no tip,
+    and what staff were told of her outside her cases no longer names her (`unname`).
     The other tables still cascade from `mothers`. A row the caller wants kept (her
     goodbye) must no longer carry her id when this runs, and be in `keep`.
     """
@@ -100,6 +153,8 @@ async def erase_mother(session: AsyncSession, mother_id: int,
         select(Identity.channel, Identity.address).where(Identity.mother_id == mother_id))).all()
     for channel, address in addresses:
         await forget_address(session, channel, address, keep)
+    await unname(session, await session.scalar(
+        select(Mother.name).where(Mother.id == mother_id)) or "")
     cases = select(Case.id).where(Case.mother_id == mother_id)
     said = select(InboundMessage.id).where(InboundMessage.mother_id == mother_id)
     for statement in (

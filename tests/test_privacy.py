@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -235,3 +236,34 @@ async def test_hapus_data_before_her_registration_is_saved_forgets_her(
     await stranger.says("halo")
     assert "sudah kami hapus" in await stranger.says("hapus data saya")
     assert await _count(runtime, Identity, Identity.address == "sim:penasaran") == 0
+
+
+async def test_what_her_cadre_was_told_about_her_no_longer_names_her(
+    runtime: Runtime, demo: Any, phone: Any
+) -> None:
+    # Bu Sari heard of Ibu Kartini when she joined, saw her in her lists and took her case;
+    # after HAPUS DATA those messages (and the choices Bu Sari's phone would answer) are
+    # kept for the lists of the other mothers, without her name
+    kartini = phone("sim:ibu-kartini")
+    for line in REGISTER:
+        await kartini.says(line)
+    other = phone("sim:ibu-bea")
+    for line in ("DAFTAR MAWAR1", "1", "1", "Bea", "2", "10/11/2026", "1", "8", "1"):
+        await other.says(line)
+    await kartini.says("puting saya lecet dan berdarah")
+    sari = phone("sim:kader-sari")
+    await sari.says("KASUS")
+    await sari.says("IBU")
+    await sari.says("1")  # she takes it from the alert's choices
+    told = await _to(runtime, "sim:kader-sari")
+    assert sum("Kartini" in text for text in told) >= 4, told
+
+    await kartini.says("HAPUS DATA")
+    await kartini.says("1")
+    told = await _to(runtime, "sim:kader-sari")
+    assert not [text for text in told if "Kartini" in text or "Rahayu" in text], told
+    assert any("Bea" in text for text in told), "Bunda Bea is still in Bu Sari's lists"
+    async with runtime.sessions() as session:
+        kept = [json.dumps(data) for data in (await session.scalars(
+            select(Conversation.data))).all()]
+    assert not [data for data in kept if "Kartini" in data], kept
