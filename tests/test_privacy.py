@@ -1,4 +1,5 @@
-"""Someone who writes and never says yes is forgotten, on SQLite and PostgreSQL."""
+"""Forgetting, on SQLite and PostgreSQL: someone who writes and never says yes, who says no,
+who asks for her data to be deleted; and at the end, every table scanned for what is left."""
 
 from __future__ import annotations
 
@@ -6,14 +7,17 @@ import json
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import MetaData, func, select
 from telegram import Update
 
 from bot.runtime import Runtime
 from bot.telegram.adapter import parse as telegram_parse
 from bot.whatsapp.routes import inbound as whatsapp_inbound
 from db.models import (
+    Base,
     Case,
+    Consent,
     Conversation,
     Identity,
     InboundMessage,
@@ -267,3 +271,95 @@ async def test_what_her_cadre_was_told_about_her_no_longer_names_her(
         kept = [json.dumps(data) for data in (await session.scalars(
             select(Conversation.data))).all()]
     assert not [data for data in kept if "Kartini" in data], kept
+
+
+# --- every table, scanned ------------------------------------------------------------------
+
+HER_WORDS = "puting kiri saya lecet dan berdarah"
+HER_MORE_WORDS = "masih perih sekali bu"
+CADRE_WORDS = "kompres pakai ASI perah ya bu"
+
+
+async def _every_value(runtime: Runtime) -> list[tuple[str, str]]:
+    """(table.column, value) for every value in every table of the database, found by
+    reflection: a table added later is scanned without anyone listing it here."""
+    def reflect(connection: Any) -> MetaData:
+        found = MetaData()
+        found.reflect(bind=connection)
+        return found
+
+    values: list[tuple[str, str]] = []
+    async with runtime.engine.connect() as conn:
+        metadata = await conn.run_sync(reflect)
+        assert set(Base.metadata.tables) <= set(metadata.tables), "reflection sees every table"
+        for table in metadata.sorted_tables:
+            for row in (await conn.execute(select(table))).mappings():
+                for column, value in row.items():
+                    if value is not None:
+                        shown = (json.dumps(value, ensure_ascii=False)
+                                 if isinstance(value, dict | list) else str(value))
+                        values.append((f"{table.name}.{column}", shown))
+    return values
+
+
+def _where(values: list[tuple[str, str]], needle: str) -> list[str]:
+    """Where a needle is, each place with the value it is in."""
+    return sorted({f"{place}: {value[:120]!r}" for place, value in values
+                   if needle.lower() in value.lower()})
+
+
+@pytest.mark.parametrize("channel", ["whatsapp", "telegram"])
+async def test_after_hapus_data_no_table_holds_her_number_her_name_or_her_words(
+    runtime: Runtime, demo: Any, phone: Any, channel: str
+) -> None:
+    # Ibu Kartini registers with Bu Sari's code, writes about a sore nipple, Bu Sari looks
+    # at her lists, takes the case and answers her, she writes again; then she asks for her
+    # data to be deleted. A day after her goodbye went, nothing of her is left anywhere
+    kartini = Channel(runtime, channel)
+    for line in REGISTER[:-1]:
+        await kartini.says(line)
+    assert "Tersimpan" in await kartini.says(REGISTER[-1])
+    await kartini.says(HER_WORDS)
+    async with runtime.sessions() as session:
+        case_id = await session.scalar(select(Case.id).where(Case.text == HER_WORDS))
+    assert case_id is not None
+    sari = phone("sim:kader-sari")
+    await sari.says("KASUS")
+    await sari.says(f"AMBIL {case_id}")
+    await sari.says(f"BALAS {case_id} {CADRE_WORDS}")
+    await kartini.says(HER_MORE_WORDS)
+    await sari.says("IBU")
+    needles = [kartini.address.lstrip("+"), "Kartini", "Rahayu", HER_WORDS, HER_MORE_WORDS,
+               CADRE_WORDS]
+    before = await _every_value(runtime)
+    for needle in needles:  # the scan does find each of them while she is with us
+        assert _where(before, needle), needle
+
+    await kartini.says("HAPUS DATA")
+    assert "sudah kami hapus" in await kartini.says("1")
+    await _delivered_and_a_day_later(runtime)
+
+    after = await _every_value(runtime)
+    left = {needle: _where(after, needle) for needle in needles}
+    assert not any(left.values()), left
+    async with runtime.sessions() as session:  # what may stay: that a deletion happened
+        decisions = (await session.scalars(select(Consent.decision).where(
+            Consent.mother_id.is_(None)))).all()
+    assert "deleted" in decisions
+
+
+@pytest.mark.parametrize("channel", ["whatsapp", "telegram"])
+async def test_before_her_yes_no_table_holds_her_words_and_after_her_no_not_her_number(
+    runtime: Runtime, demo: Any, channel: str
+) -> None:
+    # a woman who found the number on a poster writes first about her baby's fit, is
+    # told where to go, reads the consent question and says no
+    stranger = Channel(runtime, channel)
+    first, words = "permisi ini nomor posyandu?", "bayi saya kejang dari tadi pagi"
+    await stranger.says(first)
+    assert "SEGERA" in await stranger.says(words)
+    stored = await _every_value(runtime)
+    assert not _where(stored, words) and not _where(stored, first)
+    await stranger.says("2")
+    await _delivered_and_a_day_later(runtime)
+    assert not _where(await _every_value(runtime), stranger.address.lstrip("+"))
