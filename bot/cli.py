@@ -62,8 +62,10 @@ def serve(host: str, port: int) -> None:
 
     settings = settings_or_exit()
     setup_logging(settings.log_level)
+    # uvicorn's errors go through our handler (tracebacks without exception texts); no
+    # access lines: a path and query may carry a sign-in token
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning",
-                proxy_headers=True)
+                log_config=None, access_log=False, proxy_headers=True)
 
 
 @main.group()

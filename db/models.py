@@ -204,6 +204,11 @@ class Outbox(Base):
         Index("ix_outbox_provider_msg_id", "provider_msg_id",
               postgresql_where=sql_text("provider_msg_id IS NOT NULL"),
               sqlite_where=sql_text("provider_msg_id IS NOT NULL")),
+        # rows to nobody (before a record, a goodbye): few, found by address when she is
+        # erased and when the heartbeat forgets them (flows.privacy; migration 0006)
+        Index("ix_outbox_nobody", "channel", "address",
+              postgresql_where=sql_text("mother_id IS NULL AND staff_id IS NULL"),
+              sqlite_where=sql_text("mother_id IS NULL AND staff_id IS NULL")),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))

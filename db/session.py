@@ -14,7 +14,12 @@ from sqlalchemy.ext.asyncio import (
 
 
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    """Create the async engine; on SQLite turn on WAL, foreign keys and a busy timeout."""
+    """Create the async engine; on SQLite turn on WAL, foreign keys and a busy timeout.
+
+    Its exceptions never quote a statement's values (her number, her words): an error's
+    text ends up in a log line or an outbox row's `error` sooner or later.
+    """
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
 

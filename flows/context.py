@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.models import Conversation, Identity, Mother, Outbox, Staff
 from flows import steps
 from flows.outbox import enqueue, numbered, preferred_identity
-from flows.privacy import erase_mother
+from flows.privacy import erase_mother, forget_address
 from flows.types import Choice, FlowConfig, Inbound
 from messages.texts import text as ui_text
 
@@ -154,13 +154,17 @@ class Ctx:
         return row
 
     async def forget_person(self) -> None:
-        """Delete this address and its conversation (she refused, or asked us to forget)."""
+        """Delete this address, its conversation and what we wrote to it (she refused, or
+        asked us to forget); only this message's replies stay, to be sent."""
         early = self.identity.mother_id  # a record a danger sign made mid-registration
+        await self.session.flush()  # the replies have ids
+        keep = [row.id for row in self.sent]
+        await forget_address(self.session, self.identity.channel, self.identity.address, keep)
         self.session.expunge(self.conversation)
         await self.session.delete(self.identity)
         if early is not None:
             await self.session.flush()
-            await erase_mother(self.session, early)
+            await erase_mother(self.session, early, keep)
         self.deleted = True
 
     async def goto(self, flow: str, name: str) -> None:

@@ -39,9 +39,12 @@ async def handle(ctx: Ctx, word: str) -> None:
     """Act on a global word from a mother (or someone not yet registered)."""
     from flows.menu import show_menu  # noqa: PLC0415  (menu imports keywords' steps)
 
-    if ctx.mother is None:
+    if ctx.mother is None:  # nobody yet, or a mother whose registration is not saved
         if word == "stop":
             ctx.say("keywords.stopped_unknown")
+            await ctx.forget_person()
+        elif word == "delete":  # the consent question says she may: nothing to confirm
+            ctx.say("keywords.deleted")
             await ctx.forget_person()
         elif word == "help":
             ctx.say("keywords.help", puskesmas=ctx.config.puskesmas_name,
@@ -142,12 +145,12 @@ async def delete_mother(ctx: Ctx) -> None:
     await ctx.session.execute(  # keep only the bare id that makes a retry a no-op
         update(InboundMessage)
         .where(InboundMessage.mother_id == mother.id, InboundMessage.id == ctx.inbound_id)
-        .values(mother_id=None, text=None)
+        .values(mother_id=None, identity_id=None, text=None)
     )
     await ctx.session.flush()
     ctx.session.add(Consent(mother_id=None, channel=ctx.identity.channel, decision="deleted",
                             text_version=ctx.config.consent_version, at=ctx.now))
-    await erase_mother(ctx.session, mother.id)
+    await erase_mother(ctx.session, mother.id, keep=[row.id for row in ctx.sent])
     ctx.session.expunge(mother)
     ctx.session.expunge(ctx.conversation)
     ctx.session.expunge(ctx.identity)

@@ -27,6 +27,7 @@ from flows.dates import (
 )
 from flows.describe import say_age, say_date
 from flows.journey import MAX_CHILD_DAYS, point_for
+from flows.outbox import adopt_replies
 from flows.quiet import daytime_from, in_quiet_hours
 from flows.reminders import plan_reminders
 from flows.steps import step
@@ -429,6 +430,7 @@ async def _create_mother(
     ctx.session.add(mother)
     await ctx.session.flush()
     ctx.identity.mother_id = mother.id
+    await adopt_replies(ctx.session, ctx.identity, mother.id)
     consent = await ctx.session.get(Consent, ctx.data.get("consent_id"))
     if consent is not None:
         consent.mother_id = mother.id

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Identity, Mother, Outbox, Staff
@@ -66,3 +66,15 @@ async def preferred_identity(
         return None
     query = query.order_by(Identity.last_inbound_at.desc().nulls_last(), Identity.id)
     return (await session.scalars(query.limit(1))).first()
+
+
+async def adopt_replies(session: AsyncSession, identity: Identity, mother_id: int) -> None:
+    """What we wrote to her address before she had a record (the consent question, her
+    registration's questions) is hers from now on: it carries her id, so it goes with her
+    (`flows.privacy.erase_mother`) and the few rows written to nobody stay few."""
+    await session.execute(
+        update(Outbox)
+        .where(Outbox.mother_id.is_(None), Outbox.staff_id.is_(None),
+               Outbox.channel == identity.channel, Outbox.address == identity.address)
+        .values(mother_id=mother_id)
+        .execution_options(synchronize_session=False))

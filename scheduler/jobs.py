@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.models import Mother
 from flows import cases
-from flows.privacy import forget_strangers
+from flows.privacy import forget_orphans, forget_strangers
 from flows.reminders import BATCH, ReminderCounts, plan_nudges, send_due_reminders
 from flows.types import FlowConfig
 from scheduler.delivery import Deliverer, DeliveryConfig
@@ -55,6 +55,7 @@ class HeartbeatResult:
     followups: int = 0
     escalated: int = 0
     forgotten: int = 0
+    forgotten_messages: int = 0
 
 
 async def zones_to_plan(
@@ -78,7 +79,7 @@ async def heartbeat(
     state: HeartbeatState | None = None,
 ) -> HeartbeatResult:
     """One tick: plan tips and nudges; send due reminders, follow-ups, escalations; forget
-    strangers who never consented."""
+    strangers who never consented, and the last messages to people already forgotten."""
     result = HeartbeatResult()
     async with sessions() as session:
         zones = await zones_to_plan(session, now, state)
@@ -106,6 +107,7 @@ async def heartbeat(
         result.escalated = await cases.escalate_overdue(session, now, config)
     async with sessions() as session, session.begin():
         result.forgotten = await forget_strangers(session, now)
+        result.forgotten_messages = await forget_orphans(session, now)
     return result
 
 

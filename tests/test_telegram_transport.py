@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 
 import pytest
 
+from bot.logging import setup_logging
 from bot.settings import Settings, load_settings
 from bot.telegram.transport import TelegramTransport
 from scheduler.transport import OutgoingMessage, SendError
@@ -97,3 +99,18 @@ async def test_an_address_that_is_no_chat_id_fails_at_once(transport: TelegramTr
     with pytest.raises(SendError) as raised:
         await transport.send(outgoing("Halo", address="sim:ibu"))
     assert raised.value.permanent
+
+
+async def test_sending_at_debug_logs_neither_her_chat_nor_her_words(
+        transport: TelegramTransport, telegram: FakeTelegram,
+        caplog: pytest.LogCaptureFixture) -> None:
+    # LOG_LEVEL=DEBUG while a volunteer chases a problem: PTB's Bot logs every call's
+    # parameters (chat_id, text) at DEBUG under `telegram.Bot`, not under telegram.ext
+    for name in ("telegram", "telegram.Bot", "telegram.ext"):  # as chatty as can be
+        logging.getLogger(name).setLevel(logging.NOTSET)
+    setup_logging("DEBUG")
+    caplog.set_level(logging.DEBUG)
+    await transport.send(outgoing("Puting saya lecet, Bu"))
+    assert telegram.sent, "the message went"
+    assert "Puting" not in caplog.text and str(CHAT) not in caplog.text
+    assert TOKEN not in caplog.text

@@ -2,10 +2,16 @@
 
 Private chats only; edited messages are not replayed; a button press is read as the
 choice key it carries. Conversation state lives in our database, never in PTB.
+
+A message's id is unique within its chat only, so the id we keep for deduplication names
+the chat too, but as a keyed digest: that record outlives her address (a refusal, HAPUS
+DATA), and a plain chat id, or a plain hash of one, is her address by another name.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,8 +36,16 @@ class Parsed:
     callback_query_id: str | None = None
 
 
-def parse(update: Update, now: datetime) -> Parsed:
-    """Read an update; `Parsed(None)` when there is nothing for the engine."""
+def chat_digest(chat_id: int, key: bytes) -> str:
+    """Her chat as the ids we keep name it: an HMAC under `key` (the bot token), cut short."""
+    return hmac.new(key, b"asibot-chat:%d" % chat_id, hashlib.sha256).hexdigest()[:20]
+
+
+def parse(update: Update, now: datetime, key: bytes) -> Parsed:
+    """Read an update; `Parsed(None)` when there is nothing for the engine.
+
+    `key` makes the chat's digest in a message's id (see `chat_digest`).
+    """
     if update.callback_query is not None:
         return _callback(update.callback_query, now)
     message = update.message
@@ -44,7 +58,8 @@ def parse(update: Update, now: datetime) -> Parsed:
     elif media is None and not text:
         return Parsed(None)  # a service message (pinned, shared chat, ...): nothing she wrote
     return Parsed(Inbound(channel=CHANNEL, address=str(message.chat.id), text=text,
-                          msg_id=f"m:{message.chat.id}:{message.message_id}", at=now,
+                          msg_id=f"m:{chat_digest(message.chat.id, key)}:{message.message_id}",
+                          at=now,
                           media=media))
 
 

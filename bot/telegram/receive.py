@@ -47,7 +47,7 @@ def update_kind(update: Update) -> str:
 
 async def receive(runtime: Runtime, update: Update) -> Parsed:
     """Run what an update means through the engine; replies wait in the outbox."""
-    parsed = parse(update, runtime.clock.now())
+    parsed = parse(update, runtime.clock.now(), runtime.settings.telegram_bot_token.encode())
     if parsed.inbound is None:
         log.info("telegram update ignored (%s)", update_kind(update),
                  extra={"update_id": update.update_id})
