@@ -1,4 +1,7 @@
-"""Registration: consent first, then language, name, pregnancy or birth, cadre, tip hour.
+"""Registration: consent first, then name, pregnancy or birth, cadre, tip hour.
+
+Her language is the one she said yes in: the consent question offers the other one
+(its third choice), so she is not asked again; the summary lets her change it.
 
 Nothing she writes is kept before she says yes; a refusal is recorded without
 her address and her number is forgotten.
@@ -107,9 +110,9 @@ async def answer_consent(ctx: Ctx, reply: str) -> None:
                           text_version=ctx.config.consent_version, at=ctx.now)
         ctx.session.add(consent)
         await ctx.session.flush()
-        ctx.remember(consent_id=consent.id)
+        ctx.remember(consent_id=consent.id, lang=ctx.lang)
         ctx.say("onboarding.thanks")
-        await ctx.goto(FLOW, "language")
+        await ctx.goto(FLOW, "name")
     elif picked == "no":
         await refuse(ctx)
     else:
@@ -124,7 +127,7 @@ async def refuse(ctx: Ctx) -> None:
     await ctx.forget_person()
 
 
-# --- language, name ----------------------------------------------------------
+# --- language (from the summary's "change something"), name ---------------------
 
 
 async def ask_language(ctx: Ctx) -> None:

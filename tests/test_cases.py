@@ -34,7 +34,7 @@ def local(day: int, hour: int, minute: int = 0) -> datetime:
 async def register_siti(phone: Any) -> Any:
     """Bunda Siti registers from Bu Sari's invite; her baby is 3 weeks old."""
     ibu = phone("sim:ibu-siti")
-    for line in ("DAFTAR MAWAR1", "1", "1", "siti", "udh lahir", "3 minggu yg lalu", "1",
+    for line in ("DAFTAR MAWAR1", "1", "siti", "udh lahir", "3 minggu yg lalu", "1",
                  "pagi aja", "1"):
         await ibu.send(line)
     return ibu
@@ -236,7 +236,7 @@ async def test_mother_without_a_cadre_goes_straight_to_the_health_worker(
     runtime: Runtime, demo: Any, phone: Any
 ) -> None:
     mum = phone("sim:mum-maya")
-    for line in ("hello", "3", "yes", "2", "I'm Maya", "born", "2 weeks ago", "1",
+    for line in ("hello", "3", "yes", "I'm Maya", "born", "2 weeks ago", "1",
                  "I don't know", "19", "save"):
         await mum.send(line)
     answer = await mum.says("puting saya lecet dan berdarah")

@@ -18,7 +18,7 @@ async def the_mother(runtime: Runtime) -> Mother:
 
 async def pregnant(phone: Any) -> Any:
     ibu = phone("sim:ibu-hamil")
-    await register(ibu, "DAFTAR MAWAR1", "1", "1", "Lia", "1", "hamil 8 bulan", "1", "9", "1")
+    await register(ibu, "DAFTAR MAWAR1", "1", "Lia", "1", "hamil 8 bulan", "1", "9", "1")
     return ibu
 
 
@@ -93,7 +93,7 @@ async def test_a_message_for_her_cadre_is_a_message_and_names_who_really_gets_it
     runtime: Runtime, demo: Any, phone: Any
 ) -> None:
     ibu = phone("sim:ibu-tanpa-kader")
-    await register(ibu, "halo", "1", "1", "Wulan", "2", "10/11/2026", "1", "tidak tahu", "8", "1")
+    await register(ibu, "halo", "1", "Wulan", "2", "10/11/2026", "1", "tidak tahu", "8", "1")
     await ibu.says("MENU")
     assert "bidan" in (await ibu.says("3")).lower()
     said = await ibu.send("bu bidan, kapan jadwal posyandu bulan ini?")

@@ -24,7 +24,7 @@ async def test_a_woman_who_never_consents_is_forgotten_after_a_week(
     stranger = phone("sim:penasaran")
     assert "HAPUS DATA" in await stranger.says("halo")  # the consent question, unanswered
     siti = phone("sim:ibu-1")
-    for line in ("DAFTAR MAWAR1", "1", "1", "siti", "udh lahir", "3 minggu yg lalu", "1",
+    for line in ("DAFTAR MAWAR1", "1", "siti", "udh lahir", "3 minggu yg lalu", "1",
                  "pagi aja", "1"):
         await siti.says(line)
     async with runtime.sessions() as session, session.begin():
@@ -55,11 +55,11 @@ async def test_hapus_data_takes_her_outbox_rows_and_tip_keys_with_her(
     # the outbox and tip_deliveries have no foreign keys (migration 0003): nothing cascades
     # there, flows.privacy.erase_mother must delete her rows itself
     ibu = phone("sim:ibu-hapus")
-    for line in ("DAFTAR MAWAR1", "1", "1", "Ani", "2", "10/11/2026", "1", "8", "1"):
+    for line in ("DAFTAR MAWAR1", "1", "Ani", "2", "10/11/2026", "1", "8", "1"):
         await ibu.says(line)
     await ibu.says("asi saya sedikit sekali")  # a case, and an alert about it to her cadre
     other = phone("sim:ibu-tetap")
-    for line in ("DAFTAR MAWAR1", "1", "1", "Bea", "2", "10/11/2026", "1", "8", "1"):
+    for line in ("DAFTAR MAWAR1", "1", "Bea", "2", "10/11/2026", "1", "8", "1"):
         await other.says(line)
     async with runtime.sessions() as session, session.begin():
         ani = await session.scalar(select(Mother.id).where(Mother.name == "Ani"))
