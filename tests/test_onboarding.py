@@ -114,6 +114,39 @@ async def test_refusal_keeps_nothing_but_the_refusal(runtime: Runtime, phone: An
         assert (consent.decision, consent.mother_id) == ("no", None)
 
 
+async def test_ga_mau_at_the_consent_question_is_a_refusal_not_a_yes(
+    runtime: Runtime, demo: Any, phone: Any
+) -> None:
+    # "mau" and "setuju" are yes-words; negated, they are a no
+    for address, refusal in (("sim:ibu-gamau", "ga mau"), ("sim:ibu-tdk", "tidak setuju bun")):
+        ibu = phone(address)
+        await ibu.says("DAFTAR MAWAR1")
+        assert "tidak menyimpan" in await ibu.says(refusal)
+    async with runtime.sessions() as session:
+        decisions = (await session.scalars(select(Consent.decision))).all()
+        assert decisions == ["no", "no"]
+        assert await session.scalar(select(func.count()).select_from(Mother)) == 0
+
+
+async def test_gak_apa_apa_at_the_consent_question_is_asked_again_not_taken_as_a_no(
+    runtime: Runtime, demo: Any, phone: Any
+) -> None:
+    ibu = phone("sim:ibu-gpp")
+    await ibu.says("DAFTAR MAWAR1")
+    assert "balas 1" in (await ibu.says("gak apa2")).lower()
+    assert "Siapa nama Bunda?" in await ibu.says("ok setuju")
+
+
+async def test_gak_betul_at_the_date_echo_asks_the_date_again(
+    runtime: Runtime, demo: Any, phone: Any
+) -> None:
+    ibu = phone("sim:ibu-gakbetul")
+    await register(ibu, "DAFTAR MAWAR1", "1", "Ani", "2", "3 minggu yg lalu")
+    assert "Kapan si kecil lahir" in await ibu.says("gak betul bun")
+    assert "12 Oktober 2026" in await ibu.says("12/10/2026")
+    assert "Jam berapa" in await ibu.says("iya bener")
+
+
 async def test_an_english_mother_is_not_asked_her_language_again_and_can_change_it_at_the_summary(
     runtime: Runtime, demo: Any, phone: Any
 ) -> None:
