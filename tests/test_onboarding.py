@@ -161,6 +161,25 @@ async def test_an_english_mother_is_not_asked_her_language_again_and_can_change_
     assert maya.lang == "id"
 
 
+async def test_lahirnya_tgl_3_kemarin_is_the_3rd_not_yesterday(
+    runtime: Runtime, demo: Any, phone: Any
+) -> None:
+    ibu = phone("sim:ibu-tgl3")
+    await register(ibu, "DAFTAR MAWAR1", "1", "Dewi", "udh lahir")
+    confirm = await ibu.says("lahirnya tgl 3 kemarin")
+    assert "lahir 3 November 2026 (usia 3 minggu)" in confirm
+
+
+async def test_jam_7_malem_and_abis_maghrib_are_evening_hours(
+    runtime: Runtime, demo: Any, phone: Any
+) -> None:
+    for n, (typed, hour) in enumerate((("jam 7 malem", "19.00"), ("abis maghrib", "19.00"),
+                                       ("sore aja bun", "16.00"))):
+        ibu = phone(f"sim:ibu-jam-{n}")
+        await register(ibu, "DAFTAR MAWAR1", "1", "Ani", "2", "10/11/2026", "1")
+        assert f"info jam {hour}" in await ibu.says(typed), typed
+
+
 async def registered(phone: Any, address: str, code: str = "MAWAR1") -> Any:
     ibu = phone(address)
     await register(ibu, f"DAFTAR {code}", "1", "Ani", "2", "10/11/2026", "1", "8", "1")
