@@ -155,12 +155,23 @@ _NAME_PREFIX = re.compile(
 )
 
 
+_GREETING = re.compile(
+    r"^(halo|hallo|helo|hai|hi|hello|assalamu.?alaikum|salam kenal|selamat (pagi|siang|sore|malam)|"
+    r"pagi|siang|sore|malam)\b[\s,.!]*", re.IGNORECASE)
+# what comes after a name in a chat (`siti bun`, `dewi aja ya`), never a name of its own here
+_NAME_TAIL = re.compile(r"(\s+(bun|bunda|bu|kak|ka|sis|ya|yah|ya\.|aja|saja|deh|dong|nih|kok|sih|"
+                        r"hehe|hihi|makasih|terima kasih))+$", re.IGNORECASE)
+
+
 def clean_name(reply: str) -> str | None:
-    """Her name from `nama saya siti` or `siti`; None when it does not look like a name."""
-    name = reply.strip()
+    """Her name from `nama saya siti`, `sy siti bun` or `siti, 25 th`; None when it does not
+    look like a name."""
+    name = _GREETING.sub("", reply.strip()).strip()
+    name = re.split(r"[,;(\n]|\s\d", name)[0].strip()  # `siti, 25 th`, `siti (ibu andi)`
     for _ in range(2):
         name = _NAME_PREFIX.sub("", name).strip()
     name = re.sub(r"[^\w\s'.-]", "", name).strip()
+    name = _NAME_TAIL.sub("", name).strip()
     if not 2 <= len(name) <= 60 or not re.search(r"[^\W\d_]", name):
         return None
     return " ".join(part.capitalize() for part in name.split())
@@ -184,15 +195,29 @@ async def ask_stage(ctx: Ctx) -> None:
             options=labels(["pregnant", "postnatal"], ctx.lang, "onboarding.stage_choice"))
 
 
+# `belum` alone answers "pregnant, or already born?": not yet born
+_NOT_YET = re.compile(r"^\W*(belum|blm|blum|belom|blom|not yet)(\s+(bun|bunda|bu|ya|kak))*\W*$",
+                      re.IGNORECASE)
+
+
 @step(FLOW, "stage", ask_stage)
 async def answer_stage(ctx: Ctx, reply: str) -> None:
-    picked = match_choice(
+    picked = "pregnant" if _NOT_YET.match(reply) else match_choice(
         reply, ctx.options, {"pregnant": "words.pregnant", "postnatal": "words.born"}
     )
     if picked is None:
         await ctx.reprompt("onboarding.stage_reprompt")
         return
     ctx.remember(stage=picked)
+    # `hamil 7 bulan`, `udh lahir 3 minggu lalu`: the date came with it, so it is echoed
+    # for her to confirm instead of being asked for
+    today = ctx.local_now.date()
+    read = read_due_date if picked == "pregnant" else read_birth_date
+    anchor = read(reply, today)
+    if isinstance(anchor, date):
+        ctx.remember(anchor=anchor.isoformat(), estimate=is_estimate(reply, today))
+        await ctx.goto(FLOW, "confirm_date")
+        return
     await ctx.goto(FLOW, "due" if picked == "pregnant" else "birth")
 
 

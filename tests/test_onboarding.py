@@ -170,6 +170,37 @@ async def test_lahirnya_tgl_3_kemarin_is_the_3rd_not_yesterday(
     assert "lahir 3 November 2026 (usia 3 minggu)" in confirm
 
 
+async def test_a_mother_who_answers_blm_lahir_or_belom_or_belum_is_taken_as_pregnant(
+    runtime: Runtime, demo: Any, phone: Any
+) -> None:
+    for n, answer in enumerate(("blm lahir", "belom lahir bun", "belum")):
+        ibu = phone(f"sim:ibu-hamil-{n}")
+        await register(ibu, "DAFTAR MAWAR1", "1", "Rani")
+        assert "HPL" in await ibu.says(answer), answer
+
+
+async def test_hamil_7_bln_at_the_stage_question_is_echoed_not_asked_again(
+    runtime: Runtime, demo: Any, phone: Any
+) -> None:
+    ibu = phone("sim:ibu-7bln")
+    await register(ibu, "DAFTAR MAWAR1", "1", "Tika")
+    confirm = await ibu.says("hamil 7 bln")
+    assert "HPL Bunda sekitar 4 Februari 2027" in confirm and "Betul?" in confirm
+    other = phone("sim:ibu-6mg")
+    await register(other, "DAFTAR MAWAR1", "1", "Nur")
+    assert "lahir sekitar 13 Oktober 2026" in await other.says("udh lahir 1,5 bulan")
+
+
+async def test_her_name_is_echoed_without_the_chat_words_around_it(
+    runtime: Runtime, demo: Any, phone: Any
+) -> None:
+    for n, (typed, name) in enumerate((("sy siti bun", "Siti"), ("halo, aku dewi ya", "Dewi"),
+                                       ("siti, 25 th", "Siti"))):
+        ibu = phone(f"sim:ibu-nama-{n}")
+        await register(ibu, "DAFTAR MAWAR1", "1")
+        assert f"Salam kenal, Bunda {name}." in await ibu.says(typed)
+
+
 async def test_jam_7_malem_and_abis_maghrib_are_evening_hours(
     runtime: Runtime, demo: Any, phone: Any
 ) -> None:
