@@ -325,6 +325,22 @@ async def test_monthly_checkin_records_the_who_24_hour_recall(runtime: Runtime) 
     assert answers["q3_ors_drops"] == "no"
 
 
+async def test_a_mother_joining_on_her_check_in_day_is_asked_3_days_later_not_after_the_welcome(
+    runtime: Runtime
+) -> None:
+    today = runtime.clock.now().astimezone(ZoneInfo(WIB)).date()
+    mother_id = await add_mother(runtime, stage="postnatal", anchor=today - timedelta(days=21),
+                                 address="sim:ci-new")
+    assert mother_id % 7 == 1, "her first check-in falls on day 21: today, at 09:00"
+    world = World(runtime)
+    for moment in (local(today, 11), local(today + timedelta(days=1), 9, minute=5),
+                   local(today + timedelta(days=2), 9, minute=5)):
+        await world.at(moment)
+    assert not await world.sent(mother_id, "checkin")
+    await world.at(local(today + timedelta(days=3), 9, minute=5))
+    assert await world.sent(mother_id, "checkin")
+
+
 async def test_thirty_days_of_silence_bring_one_nudge_not_one_a_day(runtime: Runtime) -> None:
     today = runtime.clock.now().astimezone(ZoneInfo(WIB)).date()
     mother_id = await add_mother(runtime, stage="postnatal", anchor=today - timedelta(days=300))
