@@ -316,7 +316,7 @@ async def test_followup_a_day_later_reopens_the_case_when_it_is_not_better(
     assert await followups(runtime, local(29, 10)) == 1
     assert await followups(runtime, local(29, 10)) == 0, "asked once"
     [question] = [m for m in await ibu.inbox() if m["kind"] == "reminder"]
-    assert "lecet puting" in question["text"]
+    assert question["text"] == "Bunda, bagaimana lecetnya hari ini? Sudah membaik?"
     assert [c["label"] for c in question["choices"]] == ["Sudah membaik", "Belum membaik"]
     answer = await ibu.says("2")
     assert "Bu Sari sudah kami kabari" in answer
@@ -325,6 +325,37 @@ async def test_followup_a_day_later_reopens_the_case_when_it_is_not_better(
     [case] = await the_cases(runtime)
     assert case.status == "open" and case.deadline_at == local(29, 12).astimezone(UTC)
     assert "followup_not_better" in [kind for kind, _ in await events(runtime, case.id)]
+
+
+async def test_belum_masih_perih_at_the_followup_reaches_the_cadre_in_her_words(
+    runtime: Runtime, demo: Any, phone: Any, clock: Any
+) -> None:
+    ibu = await register_siti(phone)
+    sari = phone(SARI)
+    await ibu.says(LATCH)
+    await sari.send("1")
+    await sari.send("SELESAI")
+    clock.set(local(29, 10))
+    assert await followups(runtime, local(29, 10)) == 1
+    await ibu.says("blm membaik bu masih perih")
+    [again] = to(ibu, SARI)
+    assert again["text"].startswith(
+        '🔁 Dibuka lagi: Bunda bilang belum membaik: "blm membaik bu masih perih"')
+    assert LATCH in again["text"] and "usia 3 minggu" in again["text"]
+
+
+async def test_the_followup_of_a_question_asks_how_things_are_not_whether_the_question_is_better(
+    runtime: Runtime, demo: Any, phone: Any, clock: Any
+) -> None:
+    ibu = await register_siti(phone)
+    sari = phone(SARI)
+    await ibu.says("bun boleh gak sy minum kopi?")
+    await sari.send("1")
+    await sari.send("SELESAI")
+    clock.set(local(29, 10))
+    assert await followups(runtime, local(29, 10)) == 1
+    [question] = [m for m in await ibu.inbox() if m["kind"] == "reminder"]
+    assert question["text"] == "Bunda, bagaimana keadaannya hari ini? Apakah semuanya sudah baik?"
 
 
 async def test_followup_better_closes_the_loop_kindly(
