@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from db.models import Consent, Mother, Staff
 from flows.cases import complete_record
 from flows.catalogue import tips_by_key
-from flows.choices import labels, match_choice
+from flows.choices import labels, match_choice, says, synonyms, words
 from flows.context import Ctx
 from flows.dates import (
     is_estimate,
@@ -249,13 +249,36 @@ def read_birth_date(reply: str, today: date) -> date | str:
     return born
 
 
+def tells_birth(reply: str) -> bool:
+    """`sudah lahir`, `udh lahir tgl 5 nov`, `baby was born`: the news, not a question."""
+    joined = " ".join(words(reply))
+    return "?" not in reply and any(says(joined, phrase)
+                                    for phrase in synonyms("words.birth_news"))
+
+
 @step(FLOW, "due", ask_due)
 async def answer_due(ctx: Ctx, reply: str) -> None:
-    due = read_due_date(reply, ctx.local_now.date())
+    today = ctx.local_now.date()
+    # asked for her due date she says the baby has come (or `2`, as a passed due date's
+    # kind word suggests): the birth date, from her words or asked for
+    if tells_birth(reply) or (ctx.data.get("due_past") and reply.strip() == "2"):
+        ctx.forget("due_past")
+        ctx.remember(stage="postnatal")
+        born = read_birth_date(reply, today)
+        if isinstance(born, date):
+            ctx.remember(anchor=born.isoformat(), estimate=is_estimate(reply, today))
+            await ctx.goto(FLOW, "confirm_date")
+        else:
+            await ctx.goto(FLOW, "birth")
+        return
+    due = read_due_date(reply, today)
     if isinstance(due, str):
+        if due == "onboarding.due_past":
+            ctx.remember(due_past=True)
         await date_problem(ctx, due)
         return
-    ctx.remember(anchor=due.isoformat(), estimate=is_estimate(reply, ctx.local_now.date()))
+    ctx.forget("due_past")
+    ctx.remember(anchor=due.isoformat(), estimate=is_estimate(reply, today))
     await ctx.goto(FLOW, "confirm_date")
 
 

@@ -63,6 +63,19 @@ async def test_she_can_correct_her_due_date_and_change_language(
     assert "How can we help" in await ibu.says("MENU")
 
 
+async def test_correcting_her_due_date_with_the_news_of_the_birth_is_the_birth_report(
+    runtime: Runtime, demo: Any, phone: Any
+) -> None:
+    ibu = await pregnant(phone)
+    await ibu.says("MENU")
+    await ibu.says("6")  # settings
+    assert "HPL" in await ibu.says("3")
+    assert "balas 2" in await ibu.says("01/11/2026")
+    assert "lahir" in (await ibu.says("2")).lower()
+    await ibu.says("kemarin")
+    assert (await the_mother(runtime)).stage == "postnatal"
+
+
 async def test_a_loss_reported_from_the_menu_stops_everything_and_tells_her_cadre(
     runtime: Runtime, demo: Any, phone: Any
 ) -> None:

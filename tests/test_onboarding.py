@@ -410,6 +410,25 @@ async def test_a_due_date_passed_more_than_two_weeks_ago_is_asked_again_kindly(
     assert "Betul?" in await ibu.says("hamil 7 bulan")
 
 
+async def test_a_passed_due_date_then_2_or_udh_lahir_takes_her_to_the_birth_date(
+    runtime: Runtime, demo: Any, phone: Any
+) -> None:
+    ibu = phone("sim:ibu-lewat")
+    await register(ibu, "DAFTAR MAWAR1", "1", "Sari", "1")
+    assert "balas 2" in await ibu.says("1/11/2026")  # 4 weeks ago
+    assert "Kapan si kecil lahir" in await ibu.says("2")
+    assert "lahir 5 November 2026" in await ibu.says("tgl 5 nov")
+    other = phone("sim:ibu-lewat-2")
+    await register(other, "DAFTAR MAWAR1", "1", "Wati", "1")
+    # told at the due date question, the birth is not read as a due date next year
+    assert "lahir 5 November 2026" in await other.says("udh lahir tgl 5 nov")
+    await other.says("1")
+    await other.says("8")
+    await other.says("1")
+    found = {m.name: m for m in await mothers(runtime)}
+    assert (found["Wati"].stage, found["Wati"].birth_date) == ("postnatal", date(2026, 11, 5))
+
+
 async def test_tidak_tahu_for_the_cadre_code_leaves_her_with_the_midwife_and_says_so(
     runtime: Runtime, demo: Any, phone: Any
 ) -> None:
