@@ -264,7 +264,9 @@ _PARTS_OF_DAY = {
 }
 _AFTER = re.compile(r"\b(abis|habis|setelah|sesudah|ba'?da|bada|after)\s+$")
 _ANY = re.compile(r"\b(terserah|bebas|kapan aja|kapan saja|kapanpun|kapan pun|any ?time|whenever|"
-                  r"up to you|gpp|jam (berapa|brp) (aja|saja|pun))\b")
+                  r"up to you|gpp|jam (berapa|brp) (aja|saja|pun)|sembarang|apa aja|"
+                  r"(tidak|tdk|gak|ga|gk|nggak|enggak) (tahu|tau)|gatau|bingung|don'?t know|"
+                  r"not sure|doesn'?t matter)\b")
 
 
 def _part_of_day(s: str) -> int | None:

@@ -20,7 +20,7 @@ from db.models import Consent, Mother, Staff
 from flows.cases import complete_record
 from flows.catalogue import tips_by_key
 from flows.choices import labels, match_choice, says, synonyms, words
-from flows.context import Ctx
+from flows.context import MAX_MISSES, Ctx
 from flows.dates import (
     is_estimate,
     parse_child_age,
@@ -359,6 +359,10 @@ async def answer_hour(ctx: Ctx, reply: str) -> None:
     if hour == "any":
         hour = ctx.config.default_tip_hour
         ctx.say("onboarding.hour_default", hour=f"{hour:02d}.00")
+    elif hour is None and ctx.conversation.misses >= MAX_MISSES - 1:
+        # a kind default beats a third re-prompt: the hour can be changed any time
+        hour = ctx.config.default_tip_hour
+        ctx.say("onboarding.hour_default_unclear", hour=f"{hour:02d}.00")
     elif hour is None:
         await ctx.reprompt("onboarding.hour_reprompt")
         return

@@ -100,6 +100,7 @@ def test_a_child_age_gives_a_birth_date() -> None:
     # as they are typed in a chat
     ("malem", 19), ("jm 7 mlm", 19), ("jam 7 malem", 19), ("pagi2", 8), ("jam brp aja", "any"),
     ("jam 12 malam", 0), ("abis maghrib", 19), ("habis isya", 20), ("ba'da ashar", 17),
+    ("gak tau bun", "any"), ("bingung", "any"),
 ])
 def test_hours(typed: str, hour: int | str | None) -> None:
     assert parse_hour(typed) == hour

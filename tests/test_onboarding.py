@@ -211,6 +211,18 @@ async def test_jam_7_malem_and_abis_maghrib_are_evening_hours(
         assert f"info jam {hour}" in await ibu.says(typed), typed
 
 
+async def test_two_unreadable_hours_then_a_third_get_a_kind_default_not_a_third_re_prompt(
+    runtime: Runtime, demo: Any, phone: Any
+) -> None:
+    ibu = phone("sim:ibu-jam-x")
+    await register(ibu, "DAFTAR MAWAR1", "1", "Ani", "2", "10/11/2026", "1")
+    assert "tulis jamnya saja" in await ibu.says("hmm")
+    assert "tulis jamnya saja" in await ibu.says("yg penting rutin")
+    third = await ibu.says("wkwk")
+    assert "Untuk sementara kami kirim jam 08.00" in third and "Ringkasnya" in third
+    assert "belum saling paham" not in third
+
+
 async def registered(phone: Any, address: str, code: str = "MAWAR1") -> Any:
     ibu = phone(address)
     await register(ibu, f"DAFTAR {code}", "1", "Ani", "2", "10/11/2026", "1", "8", "1")
