@@ -314,6 +314,8 @@ def alert_text(case: Case, mother: Mother, staff: Staff, now: datetime, config: 
     key = "cadre.alert_urgent" if case.urgent else "cadre.alert"
     if case.label == "message" and not case.urgent:  # her words for her cadre, not a problem
         key = "cadre.alert_message"
+    if case.label == "loss" and not case.urgent:  # sad news: how to reach out, not a warning
+        key = "cadre.alert_loss"
     body = ui_text(key, lang, case=case.id, label=label_name(case.label, lang),
                    name=shown_name(mother, lang),
                    age=_age(mother, now, lang), message=quote,

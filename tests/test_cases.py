@@ -409,6 +409,9 @@ async def test_loss_stops_everything_and_her_words_reach_her_cadre(
     assert "berduka" in answer and "Bu Sari" in answer
     [alert] = to(ibu, SARI)
     assert "kehilangan" in alert["text"] and "DARURAT" not in alert["text"]
+    assert alert["text"].startswith("🕊️ Kabar duka #1 (kehilangan) — Bunda Siti (usia 3 minggu)")
+    assert '"bayi sy meninggal kemarin"' in alert["text"]
+    assert "Jangan tanyakan penyebabnya" in alert["text"], "DOMAIN: no cause questions"
     async with runtime.sessions() as session:
         [siti] = (await session.scalars(select(Mother))).all()
         assert siti.status == "loss"
