@@ -169,11 +169,13 @@ def _weekday(s: str, today: date, past: bool) -> date | None:
 def _month_only(s: str, today: date, past: bool) -> date | None:
     """A month with no day (`hpl januari`, `akhir januari`, `lahir bulan oktober`): about its
     middle, its 5th (`awal`) or its 25th (`akhir`), on the expected side of today."""
-    found = re.search(r"\b(?:(awal|akhir|pertengahan|tengah)\s+)?(?:bulan\s+|bln\s+)?("
+    found = re.search(r"\b(?:(awal|akhir|pertengahan|tengah|early|late|mid|end of|"
+                      r"beginning of|start of|middle of)\s+)?(?:bulan\s+|bln\s+)?("
                       + "|".join(_FULL_MONTHS) + r")\b(?:\s+(\d{4}))?", s)
     if not found:
         return None
-    day = {"awal": 5, "akhir": 25}.get(found.group(1) or "", 15)
+    day = {"awal": 5, "early": 5, "beginning of": 5, "start of": 5, "akhir": 25, "late": 25,
+           "end of": 25}.get(found.group(1) or "", 15)
     month = _FULL_MONTHS[found.group(2)]
     if found.group(3):
         return _safe_date(int(found.group(3)), month, day)
@@ -272,7 +274,7 @@ _ANY = re.compile(r"\b(terserah|bebas|kapan aja|kapan saja|kapanpun|kapan pun|an
 def _part_of_day(s: str) -> int | None:
     """The hour a word for a time of day stands for (`pagi2`, `abis maghrib`)."""
     for word, hour in _PARTS_OF_DAY.items():
-        found = re.search(rf"(?<![a-z]){word}(?![a-z])", s)
+        found = re.search(rf"(?<![a-z]){word}s?(?![a-z])", s)  # (`evenings`)
         if found:
             after = hour >= 13 and _AFTER.search(s[:found.start()]) is not None
             return hour + 1 if after else hour

@@ -67,10 +67,6 @@ async def _cadre(ctx: Ctx) -> Staff | None:
     return await ctx.session.get(Staff, cadre_id) if cadre_id else None
 
 
-def _cadre_name(cadre: Staff | None, ctx: Ctx) -> str:
-    return cadre.name if cadre else ctx.t("onboarding.no_cadre_name")
-
-
 async def date_problem(ctx: Ctx, key: str) -> None:
     """Re-prompt for a date: a miss only when we could not read it at all."""
     if key in UNREADABLE:
@@ -441,8 +437,10 @@ async def save(ctx: Ctx) -> None:
                                   status="active", tips_from_day=point.day)
     await plan_reminders(ctx.session, mother, ctx.now)
     ctx.say("onboarding.saved")
+    helper = (ctx.t("onboarding.helper_cadre", cadre=cadre.name) if cadre is not None
+              else ctx.t("onboarding.helper_midwife"))  # not "your cadre, the midwife"
     values: dict[str, Any] = {"name": mother.name, "child": ctx.t("common.child"),
-              "cadre": _cadre_name(cadre, ctx)}
+                              "helper": helper}
     # The short welcome series, minus what her stage's tips will tell her within days.
     for number in (1, 2, 3):
         key = welcome_key(f"welcome.{point.band}.{number}", point.stage, point.day,

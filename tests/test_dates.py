@@ -68,6 +68,7 @@ def test_a_due_month_without_a_day_is_read_as_about_its_middle_or_its_end() -> N
     assert parse_date("akhir januari", TODAY, past=False) == date(2027, 1, 25)
     assert parse_date("awal februari 2027", TODAY, past=False) == date(2027, 2, 5)
     assert is_estimate("hpl januari", TODAY)
+    assert parse_date("due end of january", TODAY, past=False) == date(2027, 1, 25)
     assert parse_pregnancy_age("7 bulanan", TODAY) == date(2027, 2, 4)
 
 
@@ -100,7 +101,7 @@ def test_a_child_age_gives_a_birth_date() -> None:
     # as they are typed in a chat
     ("malem", 19), ("jm 7 mlm", 19), ("jam 7 malem", 19), ("pagi2", 8), ("jam brp aja", "any"),
     ("jam 12 malam", 0), ("abis maghrib", 19), ("habis isya", 20), ("ba'da ashar", 17),
-    ("gak tau bun", "any"), ("bingung", "any"),
+    ("gak tau bun", "any"), ("bingung", "any"), ("evenings", 19), ("mornings please", 8),
 ])
 def test_hours(typed: str, hour: int | str | None) -> None:
     assert parse_hour(typed) == hour

@@ -49,6 +49,7 @@ async def test_mother_registers_from_cadre_invite_in_her_own_words(
     texts = [r["text"] for r in saved]
     assert texts[0].startswith("Tersimpan")
     assert len(texts) >= 3, "the welcome series follows the confirmation"
+    assert "Kader Bunda, Bu Sari, siap membantu." in texts[1]
     alerts = [r for r in ibu.replies if r["to"] == "sim:kader-sari"]
     assert alerts and "Siti" in alerts[0]["text"]
 
@@ -221,6 +222,22 @@ async def test_two_unreadable_hours_then_a_third_get_a_kind_default_not_a_third_
     third = await ibu.says("wkwk")
     assert "Untuk sementara kami kirim jam 08.00" in third and "Ringkasnya" in third
     assert "belum saling paham" not in third
+
+
+async def test_a_mother_without_a_cadre_is_welcomed_by_the_midwife_not_by_your_cadre_the_midwife(
+    runtime: Runtime, demo: Any, phone: Any
+) -> None:
+    ibu = phone("sim:ibu-tanpa-kader-2")
+    await register(ibu, "halo", "1", "Wulan", "2", "10/11/2026", "1", "tidak tahu", "8")
+    welcome = "\n".join(r["text"] for r in await ibu.send("1"))
+    assert "Bidan puskesmas siap membantu." in welcome and "Kader Bunda, bidan" not in welcome
+    mum = phone("sim:mum-tanpa-kader")
+    await register(mum, "hello", "3", "yes", "Maya", "1", "due end of january", "1",
+                   "I don't know", "evenings")
+    welcome = "\n".join(r["text"] for r in await mum.send("save"))
+    assert "The puskesmas midwife is ready to help." in welcome
+    maya = {m.name: m for m in await mothers(runtime)}["Maya"]
+    assert (maya.due_date, maya.tip_hour) == (date(2027, 1, 25), 19)
 
 
 async def registered(phone: Any, address: str, code: str = "MAWAR1") -> Any:
