@@ -48,7 +48,7 @@ AUTH_TOKEN = "bench-auth-token-0123456789abcdef"
 ACCOUNT_SID = "AC" + "b" * 32
 TG_TOKEN = "123456:BENCH-token"
 TG_SECRET = "bench-secret-token"
-STEPS = ("DAFTAR MAWAR1", "1", "1")  # invite, consent, language: each answered by one row
+STEPS = ("DAFTAR MAWAR1", "1", "Siti")  # invite, consent, name: each answered by one row or two
 PG = os.environ.get("ASIBOT_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 

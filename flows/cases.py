@@ -314,6 +314,8 @@ def alert_text(case: Case, mother: Mother, staff: Staff, now: datetime, config: 
     key = "cadre.alert_urgent" if case.urgent else "cadre.alert"
     if case.label == "message" and not case.urgent:  # her words for her cadre, not a problem
         key = "cadre.alert_message"
+    if case.label == "loss" and not case.urgent:  # sad news: how to reach out, not a warning
+        key = "cadre.alert_loss"
     body = ui_text(key, lang, case=case.id, label=label_name(case.label, lang),
                    name=shown_name(mother, lang),
                    age=_age(mother, now, lang), message=quote,
@@ -715,6 +717,14 @@ async def alert_failed(session: AsyncSession, outbox_id: int, now: datetime) -> 
 # --- follow-up (called by the scheduler) -------------------------------------------------
 
 
+def followup_text(label: str, lang: str) -> str:
+    """The day-after question, in words that fit her problem (`bagaimana lecetnya hari ini?`)."""
+    key = f"cases.followup.{label}"
+    if has(key):
+        return ui_text(key, lang)
+    return ui_text("cases.followup_question", lang, problem=label_name(label, lang))
+
+
 def followup_options(lang: str) -> list[tuple[str, str]]:
     return [("better", ui_text("cases.followup_choice.better", lang)),
             ("not_better", ui_text("cases.followup_choice.not_better", lang))]
@@ -753,8 +763,7 @@ async def send_followups(session: AsyncSession, now: datetime, config: FlowConfi
         conversation.flow, conversation.step, conversation.misses = FLOW, "followup", 0
         conversation.data = {**(conversation.data or {}), "followup_case": case.id,
                              "_options": [list(option) for option in options]}
-        body = ui_text("cases.followup_question", mother.lang,
-                       problem=label_name(case.label, mother.lang))
+        body = followup_text(case.label, mother.lang)
         enqueue(session, channel=identity.channel, address=identity.address, text=body, now=now,
                 choices=numbered([label for _, label in options]), kind="reminder",
                 mother_id=mother.id, case_id=case.id, dedupe_key=f"{FOLLOWUP_KIND}:{reminder_id}",
@@ -769,8 +778,8 @@ async def send_followups(session: AsyncSession, now: datetime, config: FlowConfi
 async def ask_followup(ctx: Ctx) -> None:
     """Asked again after a miss (the first question is sent by `send_followups`)."""
     case = await _followup_case(ctx)
-    problem = label_name(case.label if case else "question", ctx.lang)
-    ctx.say("cases.followup_question", problem=problem, options=followup_options(ctx.lang))
+    ctx.say_text(followup_text(case.label if case else "question", ctx.lang),
+                 options=followup_options(ctx.lang))
 
 
 async def _followup_case(ctx: Ctx) -> Case | None:
@@ -818,11 +827,13 @@ async def answer_followup(ctx: Ctx, reply: str) -> None:
         ctx.say("cases.followup_glad")
         return
     event(ctx.session, case, "followup_not_better", ctx.now)
-    await reopen(ctx, case)
+    number = re.fullmatch(r"\s*\d{1,2}\s*[.)]?\s*", reply)
+    await reopen(ctx, case, None if number else reply.strip())
 
 
-async def reopen(ctx: Ctx, case: Case) -> None:
-    """It is not better: the case opens again with her cadre and the chain starts over."""
+async def reopen(ctx: Ctx, case: Case, words: str | None = None) -> None:
+    """It is not better: the case opens again with her cadre and the chain starts over.
+    Her words (`belum, masih perih`) go into the alert, quoted."""
     assert ctx.mother is not None
     mother = ctx.mother
     case.status, case.resolved_at, case.taken_at = OPEN, None, None
@@ -840,9 +851,14 @@ async def reopen(ctx: Ctx, case: Case) -> None:
                                      zone_of(alerted[0], mother, ctx.config))
                         if alerted else None)
     event(ctx.session, case, "reopened", ctx.now)
+    quote = (words if len(words) <= MAX_QUOTE else words[: MAX_QUOTE - 1] + "…") if words else ""
     for staff in alerted:
-        await alert(ctx.session, staff, case, mother, ctx.now, ctx.config, ctx=ctx,
-                    note_key="cadre.reopened_note")
+        if quote:
+            await alert(ctx.session, staff, case, mother, ctx.now, ctx.config, ctx=ctx,
+                        note_key="cadre.reopened_note_words", note_values={"message": quote})
+        else:
+            await alert(ctx.session, staff, case, mother, ctx.now, ctx.config, ctx=ctx,
+                        note_key="cadre.reopened_note")
     ctx.say_text(ctx.t("cases.reopened") + "\n\n" + who_and_when(ctx, case, alerted))
 
 

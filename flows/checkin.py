@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Answer, Conversation, Identity, Mother
-from flows.choices import labels, match_choice, words
+from flows.choices import NEGATIONS, labels, match_choice, synonyms, words
 from flows.context import Ctx
 from flows.outbox import enqueue, numbered
 from flows.steps import step
@@ -28,6 +28,19 @@ _UNSURE = re.compile(r"\b(tidak tahu|tdk tahu|gak tahu|ga tahu|nggak tahu|lupa|n
                      r"don'?t know|unsure)\b", re.IGNORECASE)
 _NONE = re.compile(r"^\s*(0|nol|tidak ada|tdk ada|gak ada|ga ada|nggak ada|none|no|nothing|"
                    r"tidak|enggak|nggak|gak|ga)\s*[.!]*\s*$", re.IGNORECASE)
+# `ga ada bun`, `cuma ASI`, `asi aja kok`: nothing but breast milk (spelled out by `words`)
+_NONE_WORDS = frozenset({"0", "nol", "tidak", "ada", "none", "nothing", "no", "cuma", "hanya",
+                         "asi", "only", "just", "breast", "milk", "breastmilk", "apa", "apa2",
+                         "sama", "sekali", "diberi", "dikasih", "yang", "lain", "else"})
+_SAYS_NONE = frozenset({"0", "nol", "tidak", "none", "nothing", "no", "cuma", "hanya", "only",
+                        "just", "asi"})
+# chat words around an answer (`1 sama 8 bun`): neither an item nor a doubt
+_FILLERS = frozenset({"bun", "bunda", "bu", "kak", "kok", "sih", "ya", "deh", "dong", "aja",
+                      "saja", "kemarin", "kemaren", "kmrn", "lagi", "sama", "sm", "dan", "and",
+                      "nomor", "no", "yang", "dikit", "sedikit", "cuma", "hanya", "dikasih",
+                      "diberi", "dikasi", "kasih", "juga", "jg", "terus", "trus", "pernah",
+                      "minum", "makan", "mau", "udah", "sudah", "a", "little", "some", "gave",
+                      "had", "given", "yesterday", "he", "she", "it"})
 
 
 def child_word(mother: Mother | None, lang: str) -> str:
@@ -111,24 +124,51 @@ def parse_items(reply: str) -> list[int] | str | None:
     """The item numbers she gave; [] for none; "unsure"; None when it is not clear."""
     if _UNSURE.search(reply):
         return "unsure"
-    if _NONE.match(reply):
+    said = [w for w in words(reply) if w not in _FILLERS - _SAYS_NONE]
+    if _NONE.match(reply) or (said and set(said) <= _NONE_WORDS and set(said) & _SAYS_NONE):
         return []
     numbers = [int(n) for n in re.findall(r"\d{1,2}", reply)]
     if not numbers or any(n < 0 or n > ITEMS for n in numbers):
         return None
-    leftover = re.sub(r"[\d\s,.;&+/-]|dan|and|nomor|no\.?", "", reply.lower())
-    if words(leftover):
+    leftover = re.sub(r"[\d\s,.;&+/-]|\bno\.", " ", reply.lower())
+    if [w for w in words(leftover) if w not in _FILLERS]:
         return None
     picked = sorted({n for n in numbers if n > 0})
     return picked
+
+
+def items_in_words(reply: str) -> list[tuple[int, str]] | None:
+    """The items she named in words (`air putih sm madu`): (number, her words) in the order
+    of the list; None when she named none, or negated one (`gak dikasih air putih`)."""
+    joined = " ".join(words(reply))
+    found: dict[int, list[tuple[int, str]]] = {}
+    spans: list[tuple[int, int]] = []
+    phrases = sorted(((phrase, item) for item in range(1, ITEMS + 1)
+                      for phrase in synonyms(f"words.checkin_item.{item}")),
+                     key=lambda pair: -len(pair[0]))
+    for phrase, item in phrases:
+        for match in re.finditer(rf"(?<![a-z0-9]){re.escape(phrase)}(?![a-z0-9])", joined):
+            if any(start < match.end() and match.start() < end for start, end in spans):
+                continue  # part of a longer phrase already read (`teh` in `teh kemasan`)
+            near = joined[:match.start()].split()[-2:] + joined[match.end():].split()[:1]
+            if NEGATIONS & set(near):
+                return None
+            spans.append((match.start(), match.end()))
+            found.setdefault(item, []).append((match.start(), match.group(0)))
+    return [(item, " ".join(said for _, said in sorted(found[item]))) for item in sorted(found)] \
+        or None
 
 
 @step(FLOW, "q2", ask_q2)
 async def answer_q2(ctx: Ctx, reply: str) -> None:
     picked = parse_items(reply)
     if picked is None:
-        await ctx.reprompt("checkin.q2_reprompt")
-        return
+        named = items_in_words(reply) if not re.search(r"\d", reply) else None
+        if named is None:
+            await ctx.reprompt("checkin.q2_reprompt")
+            return
+        picked = [item for item, _ in named]  # her words, echoed with their numbers
+        ctx.say("checkin.q2_noted", items=", ".join(f"{item} {said}" for item, said in named))
     for item in range(1, ITEMS + 1):
         answer = "unsure" if picked == "unsure" else "yes" if item in picked else "no"
         _record(ctx, f"q2_item{item:02d}", answer)

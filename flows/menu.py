@@ -285,10 +285,18 @@ async def answer_date(ctx: Ctx, reply: str) -> None:
     assert ctx.mother is not None
     today = ctx.local_now.date()
     pregnant = ctx.mother.stage == "pregnant"
+    if pregnant and (is_birth_news(reply) or (ctx.data.get("due_past") and reply.strip() == "2")):
+        ctx.forget("due_past")  # the baby has come: the birth report instead of a new due date
+        if not await birth_news(ctx, reply):
+            await ctx.goto(FLOW, "birth")
+        return
     corrected = read_due_date(reply, today) if pregnant else read_birth_date(reply, today)
     if isinstance(corrected, str):
+        if corrected == "onboarding.due_past":
+            ctx.remember(due_past=True)
         await date_problem(ctx, corrected)
         return
+    ctx.forget("due_past")
     if pregnant:
         ctx.mother.due_date = corrected
     else:

@@ -1,4 +1,7 @@
-"""Registration: consent first, then language, name, pregnancy or birth, cadre, tip hour.
+"""Registration: consent first, then name, pregnancy or birth, cadre, tip hour.
+
+Her language is the one she said yes in: the consent question offers the other one
+(its third choice), so she is not asked again; the summary lets her change it.
 
 Nothing she writes is kept before she says yes; a refusal is recorded without
 her address and her number is forgotten.
@@ -16,8 +19,8 @@ from sqlalchemy import func, select
 from db.models import Consent, Mother, Staff
 from flows.cases import complete_record
 from flows.catalogue import tips_by_key
-from flows.choices import labels, match_choice
-from flows.context import Ctx
+from flows.choices import labels, match_choice, says, synonyms, words
+from flows.context import MAX_MISSES, Ctx
 from flows.dates import (
     is_estimate,
     parse_child_age,
@@ -65,10 +68,6 @@ async def _cadre(ctx: Ctx) -> Staff | None:
     return await ctx.session.get(Staff, cadre_id) if cadre_id else None
 
 
-def _cadre_name(cadre: Staff | None, ctx: Ctx) -> str:
-    return cadre.name if cadre else ctx.t("onboarding.no_cadre_name")
-
-
 async def date_problem(ctx: Ctx, key: str) -> None:
     """Re-prompt for a date: a miss only when we could not read it at all."""
     if key in UNREADABLE:
@@ -108,9 +107,9 @@ async def answer_consent(ctx: Ctx, reply: str) -> None:
                           text_version=ctx.config.consent_version, at=ctx.now)
         ctx.session.add(consent)
         await ctx.session.flush()
-        ctx.remember(consent_id=consent.id)
+        ctx.remember(consent_id=consent.id, lang=ctx.lang)
         ctx.say("onboarding.thanks")
-        await ctx.goto(FLOW, "language")
+        await ctx.goto(FLOW, "name")
     elif picked == "no":
         await refuse(ctx)
     else:
@@ -125,7 +124,7 @@ async def refuse(ctx: Ctx) -> None:
     await ctx.forget_person()
 
 
-# --- language, name ----------------------------------------------------------
+# --- language (from the summary's "change something"), name ---------------------
 
 
 async def ask_language(ctx: Ctx) -> None:
@@ -153,12 +152,23 @@ _NAME_PREFIX = re.compile(
 )
 
 
+_GREETING = re.compile(
+    r"^(halo|hallo|helo|hai|hi|hello|assalamu.?alaikum|salam kenal|selamat (pagi|siang|sore|malam)|"
+    r"pagi|siang|sore|malam)\b[\s,.!]*", re.IGNORECASE)
+# what comes after a name in a chat (`siti bun`, `dewi aja ya`), never a name of its own here
+_NAME_TAIL = re.compile(r"(\s+(bun|bunda|bu|kak|ka|sis|ya|yah|ya\.|aja|saja|deh|dong|nih|kok|sih|"
+                        r"hehe|hihi|makasih|terima kasih))+$", re.IGNORECASE)
+
+
 def clean_name(reply: str) -> str | None:
-    """Her name from `nama saya siti` or `siti`; None when it does not look like a name."""
-    name = reply.strip()
+    """Her name from `nama saya siti`, `sy siti bun` or `siti, 25 th`; None when it does not
+    look like a name."""
+    name = _GREETING.sub("", reply.strip()).strip()
+    name = re.split(r"[,;(\n]|\s\d", name)[0].strip()  # `siti, 25 th`, `siti (ibu andi)`
     for _ in range(2):
         name = _NAME_PREFIX.sub("", name).strip()
     name = re.sub(r"[^\w\s'.-]", "", name).strip()
+    name = _NAME_TAIL.sub("", name).strip()
     if not 2 <= len(name) <= 60 or not re.search(r"[^\W\d_]", name):
         return None
     return " ".join(part.capitalize() for part in name.split())
@@ -182,15 +192,29 @@ async def ask_stage(ctx: Ctx) -> None:
             options=labels(["pregnant", "postnatal"], ctx.lang, "onboarding.stage_choice"))
 
 
+# `belum` alone answers "pregnant, or already born?": not yet born
+_NOT_YET = re.compile(r"^\W*(belum|blm|blum|belom|blom|not yet)(\s+(bun|bunda|bu|ya|kak))*\W*$",
+                      re.IGNORECASE)
+
+
 @step(FLOW, "stage", ask_stage)
 async def answer_stage(ctx: Ctx, reply: str) -> None:
-    picked = match_choice(
+    picked = "pregnant" if _NOT_YET.match(reply) else match_choice(
         reply, ctx.options, {"pregnant": "words.pregnant", "postnatal": "words.born"}
     )
     if picked is None:
         await ctx.reprompt("onboarding.stage_reprompt")
         return
     ctx.remember(stage=picked)
+    # `hamil 7 bulan`, `udh lahir 3 minggu lalu`: the date came with it, so it is echoed
+    # for her to confirm instead of being asked for
+    today = ctx.local_now.date()
+    read = read_due_date if picked == "pregnant" else read_birth_date
+    anchor = read(reply, today)
+    if isinstance(anchor, date):
+        ctx.remember(anchor=anchor.isoformat(), estimate=is_estimate(reply, today))
+        await ctx.goto(FLOW, "confirm_date")
+        return
     await ctx.goto(FLOW, "due" if picked == "pregnant" else "birth")
 
 
@@ -222,13 +246,36 @@ def read_birth_date(reply: str, today: date) -> date | str:
     return born
 
 
+def tells_birth(reply: str) -> bool:
+    """`sudah lahir`, `udh lahir tgl 5 nov`, `baby was born`: the news, not a question."""
+    joined = " ".join(words(reply))
+    return "?" not in reply and any(says(joined, phrase)
+                                    for phrase in synonyms("words.birth_news"))
+
+
 @step(FLOW, "due", ask_due)
 async def answer_due(ctx: Ctx, reply: str) -> None:
-    due = read_due_date(reply, ctx.local_now.date())
+    today = ctx.local_now.date()
+    # asked for her due date she says the baby has come (or `2`, as a passed due date's
+    # kind word suggests): the birth date, from her words or asked for
+    if tells_birth(reply) or (ctx.data.get("due_past") and reply.strip() == "2"):
+        ctx.forget("due_past")
+        ctx.remember(stage="postnatal")
+        born = read_birth_date(reply, today)
+        if isinstance(born, date):
+            ctx.remember(anchor=born.isoformat(), estimate=is_estimate(reply, today))
+            await ctx.goto(FLOW, "confirm_date")
+        else:
+            await ctx.goto(FLOW, "birth")
+        return
+    due = read_due_date(reply, today)
     if isinstance(due, str):
+        if due == "onboarding.due_past":
+            ctx.remember(due_past=True)
         await date_problem(ctx, due)
         return
-    ctx.remember(anchor=due.isoformat(), estimate=is_estimate(reply, ctx.local_now.date()))
+    ctx.forget("due_past")
+    ctx.remember(anchor=due.isoformat(), estimate=is_estimate(reply, today))
     await ctx.goto(FLOW, "confirm_date")
 
 
@@ -309,6 +356,10 @@ async def answer_hour(ctx: Ctx, reply: str) -> None:
     if hour == "any":
         hour = ctx.config.default_tip_hour
         ctx.say("onboarding.hour_default", hour=f"{hour:02d}.00")
+    elif hour is None and ctx.conversation.misses >= MAX_MISSES - 1:
+        # a kind default beats a third re-prompt: the hour can be changed any time
+        hour = ctx.config.default_tip_hour
+        ctx.say("onboarding.hour_default_unclear", hour=f"{hour:02d}.00")
     elif hour is None:
         await ctx.reprompt("onboarding.hour_reprompt")
         return
@@ -387,8 +438,10 @@ async def save(ctx: Ctx) -> None:
                                   status="active", tips_from_day=point.day)
     await plan_reminders(ctx.session, mother, ctx.now)
     ctx.say("onboarding.saved")
+    helper = (ctx.t("onboarding.helper_cadre", cadre=cadre.name) if cadre is not None
+              else ctx.t("onboarding.helper_midwife"))  # not "your cadre, the midwife"
     values: dict[str, Any] = {"name": mother.name, "child": ctx.t("common.child"),
-              "cadre": _cadre_name(cadre, ctx)}
+                              "helper": helper}
     # The short welcome series, minus what her stage's tips will tell her within days.
     for number in (1, 2, 3):
         key = welcome_key(f"welcome.{point.band}.{number}", point.stage, point.day,

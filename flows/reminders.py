@@ -41,6 +41,9 @@ EBF_MAX_DAYS = 183
 BIRTH_REPORT_DAYS = (0, 7, 14, 21)
 SILENCE_DAYS = 30
 NUDGE_WINDOW_DAYS = 7  # a mother silent longer than this when the heartbeat first looks is let be
+# no check-in in her first days with us: not an hour after registration, on top of the welcome
+# that has just told her "only breast milk" (DOMAIN.md (d): not after a "no water" tip)
+CHECKIN_SETTLE_DAYS = 3
 BATCH = 500
 
 
@@ -64,8 +67,12 @@ def wanted_reminders(mother: Mother) -> dict[str, tuple[str, datetime, dict[str,
             wanted[f"{BIRTH_REPORT}:{mother.id}:{n}"] = (BIRTH_REPORT, due, {"n": n})
     if mother.stage == "postnatal" and mother.birth_date is not None:
         shift = mother.id % 7
+        joined = mother.created_at.astimezone(ZoneInfo(mother.tz)).date()
+        settled = local_moment(joined + timedelta(days=CHECKIN_SETTLE_DAYS), hour, mother.tz)
         for n, age in enumerate(CHECKIN_DAYS, start=1):
             due = local_moment(mother.birth_date + timedelta(days=age + shift), hour, mother.tz)
+            if due >= mother.created_at - timedelta(days=1):  # (one long past is not asked)
+                due = max(due, settled)
             wanted[f"{CHECKIN}:{mother.id}:{n}"] = (CHECKIN, due, {"n": n})
     return wanted
 

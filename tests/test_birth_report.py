@@ -57,7 +57,7 @@ async def test_birth_news_without_a_date_asks_when(
 
 async def test_english_birth_news_is_understood(runtime: Runtime, demo: Any, phone: Any) -> None:
     mum = phone("sim:mum-born")
-    await register(mum, "DAFTAR MAWAR1", "3", "yes", "2", "Maya", "pregnant", "36 weeks", "1",
+    await register(mum, "DAFTAR MAWAR1", "3", "yes", "Maya", "pregnant", "36 weeks", "1",
                    "9", "save")
     confirm = await mum.says("the baby was born this morning")
     assert "Congratulations" in confirm and "28 November 2026" in confirm

@@ -87,7 +87,7 @@ def test_the_midwife_signs_in_and_sees_an_open_case_on_the_dashboard(server: Any
         page = browser.new_page(viewport={"width": 1100, "height": 800})
         page.goto(f"{base}/simulator")
         page.fill("#mother-address", "sim:ibu-dasbor")
-        for text in ("DAFTAR MAWAR1", "1", "1", "Wulan", "2", "kemarin", "1", "8", "1",
+        for text in ("DAFTAR MAWAR1", "1", "Wulan", "2", "kemarin", "1", "8", "1",
                      "puting sy lecet bgt"):
             page.fill("#mother-text", text)
             page.press("#mother-text", "Enter")

@@ -17,7 +17,7 @@ KEJANG = "dedek kejang dari tadi"
 
 async def register(phone: Any, address: str, name: str) -> Any:
     ibu = phone(address)
-    for line in ("DAFTAR MAWAR1", "1", "1", name, "udh lahir", "3 minggu yg lalu", "1",
+    for line in ("DAFTAR MAWAR1", "1", name, "udh lahir", "3 minggu yg lalu", "1",
                  "pagi aja", "1"):
         await ibu.send(line)
     return ibu

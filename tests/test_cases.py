@@ -34,7 +34,7 @@ def local(day: int, hour: int, minute: int = 0) -> datetime:
 async def register_siti(phone: Any) -> Any:
     """Bunda Siti registers from Bu Sari's invite; her baby is 3 weeks old."""
     ibu = phone("sim:ibu-siti")
-    for line in ("DAFTAR MAWAR1", "1", "1", "siti", "udh lahir", "3 minggu yg lalu", "1",
+    for line in ("DAFTAR MAWAR1", "1", "siti", "udh lahir", "3 minggu yg lalu", "1",
                  "pagi aja", "1"):
         await ibu.send(line)
     return ibu
@@ -264,7 +264,7 @@ async def test_mother_without_a_cadre_goes_straight_to_the_health_worker(
     runtime: Runtime, demo: Any, phone: Any
 ) -> None:
     mum = phone("sim:mum-maya")
-    for line in ("hello", "3", "yes", "2", "I'm Maya", "born", "2 weeks ago", "1",
+    for line in ("hello", "3", "yes", "I'm Maya", "born", "2 weeks ago", "1",
                  "I don't know", "19", "save"):
         await mum.send(line)
     answer = await mum.says("puting saya lecet dan berdarah")
@@ -344,7 +344,7 @@ async def test_followup_a_day_later_reopens_the_case_when_it_is_not_better(
     assert await followups(runtime, local(29, 10)) == 1
     assert await followups(runtime, local(29, 10)) == 0, "asked once"
     [question] = [m for m in await ibu.inbox() if m["kind"] == "reminder"]
-    assert "lecet puting" in question["text"]
+    assert question["text"] == "Bunda, bagaimana lecetnya hari ini? Sudah membaik?"
     assert [c["label"] for c in question["choices"]] == ["Sudah membaik", "Belum membaik"]
     answer = await ibu.says("2")
     assert "Bu Sari sudah kami kabari" in answer
@@ -369,6 +369,37 @@ async def test_a_followup_answered_in_her_own_words_reopens_her_case(
     [case] = await the_cases(runtime)
     assert case.status == "open", "the same case, reopened: not a new one"
     assert "followup_not_better" in [kind for kind, _ in await events(runtime, case.id)]
+
+
+async def test_belum_masih_perih_at_the_followup_reaches_the_cadre_in_her_words(
+    runtime: Runtime, demo: Any, phone: Any, clock: Any
+) -> None:
+    ibu = await register_siti(phone)
+    sari = phone(SARI)
+    await ibu.says(LATCH)
+    await sari.send("1")
+    await sari.send("SELESAI")
+    clock.set(local(29, 10))
+    assert await followups(runtime, local(29, 10)) == 1
+    await ibu.says("blm membaik bu masih perih")
+    [again] = to(ibu, SARI)
+    assert again["text"].startswith(
+        '🔁 Dibuka lagi: Bunda bilang belum membaik: "blm membaik bu masih perih"')
+    assert LATCH in again["text"] and "usia 3 minggu" in again["text"]
+
+
+async def test_the_followup_of_a_question_asks_how_things_are_not_whether_the_question_is_better(
+    runtime: Runtime, demo: Any, phone: Any, clock: Any
+) -> None:
+    ibu = await register_siti(phone)
+    sari = phone(SARI)
+    await ibu.says("bun boleh gak sy minum kopi?")
+    await sari.send("1")
+    await sari.send("SELESAI")
+    clock.set(local(29, 10))
+    assert await followups(runtime, local(29, 10)) == 1
+    [question] = [m for m in await ibu.inbox() if m["kind"] == "reminder"]
+    assert question["text"] == "Bunda, bagaimana keadaannya hari ini? Apakah semuanya sudah baik?"
 
 
 async def test_followup_better_closes_the_loop_kindly(
@@ -422,6 +453,9 @@ async def test_loss_stops_everything_and_her_words_reach_her_cadre(
     assert "berduka" in answer and "Bu Sari" in answer
     [alert] = to(ibu, SARI)
     assert "kehilangan" in alert["text"] and "DARURAT" not in alert["text"]
+    assert alert["text"].startswith("🕊️ Kabar duka #1 (kehilangan) — Bunda Siti (usia 3 minggu)")
+    assert '"bayi sy meninggal kemarin"' in alert["text"]
+    assert "Jangan tanyakan penyebabnya" in alert["text"], "DOMAIN: no cause questions"
     async with runtime.sessions() as session:
         [siti] = (await session.scalars(select(Mother))).all()
         assert siti.status == "loss"

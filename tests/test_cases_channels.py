@@ -96,7 +96,6 @@ class Line:
         """A mother registers on Telegram from her cadre's invite link."""
         await self.tg(chat, f"/start {code}")
         await self.tg(chat, press="1")  # consent
-        await self.tg(chat, press="1")  # Bahasa Indonesia
         await self.tg(chat, f"nama saya {name}")
         await self.tg(chat, "udh lahir")
         await self.tg(chat, "3 minggu yg lalu")

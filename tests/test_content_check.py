@@ -275,7 +275,7 @@ def test_the_code_reader_follows_names_fstrings_and_dict_splats() -> None:
     uses = text_uses(REAL.parent)
     welcome = [u for u in uses if u.matches("welcome.newborn.2_mother")]
     assert welcome and welcome[0].path == "flows/onboarding.py"
-    assert welcome[0].supplied == frozenset({"name", "child", "cadre"})
+    assert welcome[0].supplied == frozenset({"name", "child", "helper"})
     confirm = [u for u in uses if u.key == "onboarding.confirm_due"]
     assert confirm and confirm[0].supplied == frozenset({"date", "age"})
     note = [u for u in uses if u.key == "cadre.escalated_note"]

@@ -32,7 +32,7 @@ async def test_the_midwife_sees_a_new_latch_case_and_a_cadre_cannot_sign_in(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     ibu = phone("sim:ibu-dash")
-    await register(ibu, "DAFTAR MAWAR1", "1", "1", "Siti", "2", "3 minggu yg lalu", "1", "8", "1")
+    await register(ibu, "DAFTAR MAWAR1", "1", "Siti", "2", "3 minggu yg lalu", "1", "8", "1")
     await ibu.says("puting sy lecet bgt smp berdarah")
 
     assert "Masuk ke dasbor" in (await client.get("/dashboard")).text
@@ -54,7 +54,7 @@ async def test_a_danger_sign_before_she_gave_her_name_shows_her_as_not_named_yet
 ) -> None:
     monkeypatch.chdir(tmp_path)  # the dashboard's secret file is written there
     ibu = phone("sim:ibu-baru")
-    await register(ibu, "DAFTAR MAWAR1", "1", "1")
+    await register(ibu, "DAFTAR MAWAR1", "1")
     assert (await ibu.says("tolong dedek kejang")).startswith("SEGERA")
     await signed_in(client, runtime, "BIDAN1")
     page = (await client.get("/dashboard")).text

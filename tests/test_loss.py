@@ -101,7 +101,7 @@ async def test_a_death_told_at_the_registration_birth_date_question_takes_the_lo
     runtime: Runtime, demo: Any, phone: Any
 ) -> None:
     ibu = phone("sim:ibu-duka")
-    await register(ibu, "DAFTAR MAWAR1", "1", "1", "Tini", "2")
+    await register(ibu, "DAFTAR MAWAR1", "1", "Tini", "2")
     said = await ibu.says("bayi sy meninggal 2 minggu lalu")
     assert "Betul?" not in said and "lahir sekitar" not in said
     assert "berduka" in said

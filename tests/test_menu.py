@@ -18,7 +18,7 @@ async def the_mother(runtime: Runtime) -> Mother:
 
 async def pregnant(phone: Any) -> Any:
     ibu = phone("sim:ibu-hamil")
-    await register(ibu, "DAFTAR MAWAR1", "1", "1", "Lia", "1", "hamil 8 bulan", "1", "9", "1")
+    await register(ibu, "DAFTAR MAWAR1", "1", "Lia", "1", "hamil 8 bulan", "1", "9", "1")
     return ibu
 
 
@@ -63,6 +63,19 @@ async def test_she_can_correct_her_due_date_and_change_language(
     assert "How can we help" in await ibu.says("MENU")
 
 
+async def test_correcting_her_due_date_with_the_news_of_the_birth_is_the_birth_report(
+    runtime: Runtime, demo: Any, phone: Any
+) -> None:
+    ibu = await pregnant(phone)
+    await ibu.says("MENU")
+    await ibu.says("6")  # settings
+    assert "HPL" in await ibu.says("3")
+    assert "balas 2" in await ibu.says("01/11/2026")
+    assert "lahir" in (await ibu.says("2")).lower()
+    await ibu.says("kemarin")
+    assert (await the_mother(runtime)).stage == "postnatal"
+
+
 async def test_a_loss_reported_from_the_menu_stops_everything_and_tells_her_cadre(
     runtime: Runtime, demo: Any, phone: Any
 ) -> None:
@@ -93,7 +106,7 @@ async def test_a_message_for_her_cadre_is_a_message_and_names_who_really_gets_it
     runtime: Runtime, demo: Any, phone: Any
 ) -> None:
     ibu = phone("sim:ibu-tanpa-kader")
-    await register(ibu, "halo", "1", "1", "Wulan", "2", "10/11/2026", "1", "tidak tahu", "8", "1")
+    await register(ibu, "halo", "1", "Wulan", "2", "10/11/2026", "1", "tidak tahu", "8", "1")
     await ibu.says("MENU")
     assert "bidan" in (await ibu.says("3")).lower()
     said = await ibu.send("bu bidan, kapan jadwal posyandu bulan ini?")

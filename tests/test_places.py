@@ -29,8 +29,8 @@ def settings(request: pytest.FixtureRequest, database_url: str) -> Settings:
 async def emergency_at_night(phone: Any, clock: Any, lang: str) -> tuple[str, str]:
     """She registers (in `lang`) from Bu Sari's invite; at 2 a.m. her baby has a seizure."""
     ibu = phone(f"sim:ibu-{lang}")
-    for line in ("DAFTAR MAWAR1", "1", "1" if lang == "id" else "2", "Siti", "2",
-                 "3 minggu yg lalu", "1", "8", "1"):
+    consent = ("1",) if lang == "id" else ("3", "1")  # English is the consent's third choice
+    for line in ("DAFTAR MAWAR1", *consent, "Siti", "2", "3 minggu yg lalu", "1", "8", "1"):
         await ibu.send(line)
     clock.set(local(29, 2))
     answer = await ibu.says("dedek kejang dari tadi")

@@ -42,7 +42,7 @@ async def test_a_woman_who_never_consents_is_forgotten_after_a_week(
     stranger = phone("sim:penasaran")
     assert "HAPUS DATA" in await stranger.says("halo")  # the consent question, unanswered
     siti = phone("sim:ibu-1")
-    for line in ("DAFTAR MAWAR1", "1", "1", "siti", "udh lahir", "3 minggu yg lalu", "1",
+    for line in ("DAFTAR MAWAR1", "1", "siti", "udh lahir", "3 minggu yg lalu", "1",
                  "pagi aja", "1"):
         await siti.says(line)
     async with runtime.sessions() as session, session.begin():
@@ -73,11 +73,11 @@ async def test_hapus_data_takes_her_outbox_rows_and_tip_keys_with_her(
     # the outbox and tip_deliveries have no foreign keys (migration 0003): nothing cascades
     # there, flows.privacy.erase_mother must delete her rows itself
     ibu = phone("sim:ibu-hapus")
-    for line in ("DAFTAR MAWAR1", "1", "1", "Ani", "2", "10/11/2026", "1", "8", "1"):
+    for line in ("DAFTAR MAWAR1", "1", "Ani", "2", "10/11/2026", "1", "8", "1"):
         await ibu.says(line)
     await ibu.says("asi saya sedikit sekali")  # a case, and an alert about it to her cadre
     other = phone("sim:ibu-tetap")
-    for line in ("DAFTAR MAWAR1", "1", "1", "Bea", "2", "10/11/2026", "1", "8", "1"):
+    for line in ("DAFTAR MAWAR1", "1", "Bea", "2", "10/11/2026", "1", "8", "1"):
         await other.says(line)
     async with runtime.sessions() as session, session.begin():
         ani = await session.scalar(select(Mother.id).where(Mother.name == "Ani"))
@@ -171,7 +171,7 @@ async def test_the_ids_kept_of_her_telegram_messages_do_not_carry_her_chat(
 
 # --- what we said to her address before she had a record --------------------------------------
 
-REGISTER = ("DAFTAR MAWAR1", "1", "1", "nama saya Kartini Rahayu", "2", "10/11/2026", "1",
+REGISTER = ("DAFTAR MAWAR1", "1", "nama saya Kartini Rahayu", "2", "10/11/2026", "1",
             "8", "1")
 
 
@@ -229,7 +229,7 @@ async def test_hapus_data_before_her_registration_is_saved_forgets_her(
     # she said yes, gave her name, wrote a danger sign (a record and a case were made for
     # her cadre), and then asks for her data to be deleted before finishing registration
     dina = phone("sim:ibu-dina")
-    for line in ("DAFTAR MAWAR1", "1", "1", "Dina", "2", "dedek kejang dari tadi"):
+    for line in ("DAFTAR MAWAR1", "1", "Dina", "2", "dedek kejang dari tadi"):
         await dina.says(line)
     assert await _count(runtime, Mother) == 1 and await _count(runtime, Case) == 1
     assert "sudah kami hapus" in await dina.says("HAPUS DATA")
@@ -252,7 +252,7 @@ async def test_what_her_cadre_was_told_about_her_no_longer_names_her(
     for line in REGISTER:
         await kartini.says(line)
     other = phone("sim:ibu-bea")
-    for line in ("DAFTAR MAWAR1", "1", "1", "Bea", "2", "10/11/2026", "1", "8", "1"):
+    for line in ("DAFTAR MAWAR1", "1", "Bea", "2", "10/11/2026", "1", "8", "1"):
         await other.says(line)
     await kartini.says("puting saya lecet dan berdarah")
     sari = phone("sim:kader-sari")

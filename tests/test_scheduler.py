@@ -325,6 +325,79 @@ async def test_monthly_checkin_records_the_who_24_hour_recall(runtime: Runtime) 
     assert answers["q3_ors_drops"] == "no"
 
 
+async def checkin_answers(runtime: Runtime, mother_id: int, address: str,
+                          lines: list[str]) -> tuple[list[list[str]], dict[str, str]]:
+    """Start her check-in, answer it line by line: what she was told, what was stored."""
+    today = runtime.clock.now().astimezone(ZoneInfo(WIB)).date()
+    world = World(runtime)
+    day = today
+    while not await world.sent(mother_id, "checkin"):
+        day += timedelta(days=1)
+        await world.at(local(day, 9, minute=5))
+    moment = local(day, 10)
+    runtime.clock.set(moment)  # type: ignore[attr-defined]
+    replies = []
+    for n, line in enumerate(lines):
+        result = await runtime.handle(Inbound("simulator", address, line, f"{address}-{n}",
+                                              moment))
+        async with runtime.sessions() as session:
+            replies.append([r.text for r in (await session.scalars(select(Outbox).where(
+                Outbox.id.in_(result.outbox_ids)).order_by(Outbox.id))).all()])
+    async with runtime.sessions() as session:
+        answers = {a.question: a.answer for a in (await session.scalars(
+            select(Answer).where(Answer.mother_id == mother_id))).all()}
+    return replies, answers
+
+
+@pytest.mark.parametrize("nothing_else", ["ga ada bun", "cuma ASI", "asi aja kok"])
+async def test_a_mother_who_answers_ga_ada_bun_or_cuma_asi_gave_nothing_but_breast_milk(
+    runtime: Runtime, nothing_else: str
+) -> None:
+    today = runtime.clock.now().astimezone(ZoneInfo(WIB)).date()
+    mother_id = await add_mother(runtime, stage="postnatal", anchor=today - timedelta(days=10),
+                                 address="sim:ci-asi")
+    replies, answers = await checkin_answers(runtime, mother_id, "sim:ci-asi",
+                                             ["iya", nothing_else, "gak"])
+    assert "oralit" in replies[1][0], "no re-prompt: on to the last question"
+    assert "hanya minum ASI" in replies[2][0]
+    assert [q for q, a in answers.items() if a == "yes"] == ["q1_breastmilk"]
+
+
+async def test_a_mother_who_writes_air_putih_sm_madu_is_recorded_as_items_1_and_10_and_hears_it(
+    runtime: Runtime
+) -> None:
+    today = runtime.clock.now().astimezone(ZoneInfo(WIB)).date()
+    mother_id = await add_mother(runtime, stage="postnatal", anchor=today - timedelta(days=10),
+                                 address="sim:ci-words")
+    replies, answers = await checkin_answers(runtime, mother_id, "sim:ci-words",
+                                             ["1", "air putih sm madu", "2"])
+    assert replies[1][0] == "Kami catat: 1 air putih, 10 madu 🙏" and "oralit" in replies[1][1]
+    assert {q for q, a in answers.items() if a == "yes"} == {
+        "q1_breastmilk", "q2_item01", "q2_item10"}
+    # a negated word is never guessed: she is asked for the numbers
+    other = await add_mother(runtime, stage="postnatal", anchor=today - timedelta(days=10),
+                             address="sim:ci-not")
+    replies, _ = await checkin_answers(runtime, other, "sim:ci-not",
+                                       ["1", "gak dikasih air putih"])
+    assert "nomor 1 sampai 16" in replies[1][0]
+
+
+async def test_a_mother_joining_on_her_check_in_day_is_asked_3_days_later_not_after_the_welcome(
+    runtime: Runtime
+) -> None:
+    today = runtime.clock.now().astimezone(ZoneInfo(WIB)).date()
+    mother_id = await add_mother(runtime, stage="postnatal", anchor=today - timedelta(days=21),
+                                 address="sim:ci-new")
+    assert mother_id % 7 == 1, "her first check-in falls on day 21: today, at 09:00"
+    world = World(runtime)
+    for moment in (local(today, 11), local(today + timedelta(days=1), 9, minute=5),
+                   local(today + timedelta(days=2), 9, minute=5)):
+        await world.at(moment)
+    assert not await world.sent(mother_id, "checkin")
+    await world.at(local(today + timedelta(days=3), 9, minute=5))
+    assert await world.sent(mother_id, "checkin")
+
+
 async def test_thirty_days_of_silence_bring_one_nudge_not_one_a_day(runtime: Runtime) -> None:
     today = runtime.clock.now().astimezone(ZoneInfo(WIB)).date()
     mother_id = await add_mother(runtime, stage="postnatal", anchor=today - timedelta(days=300))
