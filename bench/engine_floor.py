@@ -2,8 +2,8 @@
 
     python bench/engine_floor.py                 # 1,500 mothers, 8 at a time
 
-Every mother first registers up to the language question (not measured). Then each
-answers it ("1"), and that one message is measured three ways, each on its own mothers:
+Every mother first registers up to the name question (not measured). Then each
+answers it ("Siti"), and that one message is measured three ways, each on its own mothers:
 
 * engine:  `flows.engine.handle`, the real path (SQLAlchemy ORM session, the flows);
 * core:    the same five statements that answer makes (find her with her conversation
@@ -56,7 +56,8 @@ MOVE = ("UPDATE conversations SET step = $1, data = $2, misses = 0, updated_at =
 REPLY = ("INSERT INTO outbox (channel, address, mother_id, kind, text, choices, status, "
          "attempts, not_before, created_at, in_reply_to) VALUES ($1, $2, $3, 'reply', $4, "
          "'[]', 'pending', 0, now(), now(), $5) RETURNING id")
-BODY = "Terima kasih, Bunda. Kapan perkiraan lahir si kecil? Tulis tanggalnya, misalnya 12/3."
+BODY = "Salam kenal, Bunda Siti. Bunda sedang hamil atau si kecil sudah lahir?"
+ANSWER = "Siti"
 
 
 def named(sql: str) -> str:
@@ -71,7 +72,7 @@ def address(mother: int) -> str:
 
 
 async def register(runtime: Runtime, mothers: range) -> None:
-    """Bring each mother to the language question (consent given): the setup."""
+    """Bring each mother to the name question (consent given): the setup."""
     async def one(mother: int) -> None:
         for step, words in enumerate(("DAFTAR MAWAR1", "1")):
             await runtime.handle(Inbound(channel="whatsapp", address=address(mother), text=words,
@@ -109,7 +110,7 @@ async def main(count: int, url: str) -> None:
         await register(runtime, range(3 * per_way))
 
         async def engine(mother: int) -> None:
-            await runtime.handle(Inbound(channel="whatsapp", address=address(mother), text="1",
+            await runtime.handle(Inbound(channel="whatsapp", address=address(mother), text=ANSWER,
                                          msg_id=f"m-{mother}", at=runtime.clock.now()))
 
         async def core(mother: int) -> None:
@@ -119,9 +120,9 @@ async def main(count: int, url: str) -> None:
                                                    "p2": address(mother)})).one()
                 inbound = (await conn.execute(record, {
                     "p1": "whatsapp", "p2": f"m-{mother}", "p3": found[0], "p4": found[1],
-                    "p5": "1"})).scalar_one()
+                    "p5": ANSWER})).scalar_one()
                 await conn.execute(seen, {"p1": found[0]})
-                await conn.execute(move, {"p1": "due_date", "p2": json.dumps({"lang": "id"}),
+                await conn.execute(move, {"p1": "stage", "p2": json.dumps({"name": ANSWER}),
                                           "p3": found[2]})
                 await conn.execute(reply, {"p1": "whatsapp", "p2": address(mother),
                                            "p3": found[1], "p4": BODY, "p5": inbound})
@@ -131,9 +132,9 @@ async def main(count: int, url: str) -> None:
                 found = await conn.fetchrow(LOAD, "whatsapp", address(mother))
                 assert found is not None
                 inbound = await conn.fetchval(RECORD, "whatsapp", f"m-{mother}", found[0],
-                                              found[1], "1")
+                                              found[1], ANSWER)
                 await conn.execute(SEEN, found[0])
-                await conn.execute(MOVE, "due_date", json.dumps({"lang": "id"}), found[2])
+                await conn.execute(MOVE, "stage", json.dumps({"name": ANSWER}), found[2])
                 await conn.fetchval(REPLY, "whatsapp", address(mother), found[1], BODY, inbound)
 
         lines = []

@@ -10,7 +10,7 @@ Starts three servers on 127.0.0.1, each one uvicorn worker in its own process:
 * asibot's adapters alone: the same app with the engine left out (routes, signature
   check, PTB Application), so the gap to the first line is the engine's transaction
   (bench/engine_floor.py breaks that down further).
-Every message is a step of a mother's registration (DAFTAR MAWAR1, then her answers),
+Every message is a step of a mother's registration (DAFTAR MAWAR1, her yes, her name),
 half on WhatsApp and half on Telegram, many mothers at once, each in order. A webhook
 answers after the engine committed, so its latency is the latency to the reply's
 outbox row; at the end the rows are counted to prove it. Prints messages per second,
@@ -246,20 +246,8 @@ def telegram_request(mother: int, step: int, text: str) -> tuple[str, bytes, dic
     chat = 900_000_000 + mother
     update_id = mother * 10 + step
     user = {"id": chat, "is_bot": False, "first_name": "Ibu"}
-    if step == 0:
+    if step == 1:  # a press on the consent question's "Ya" button
         update: dict[str, object] = {
-            "update_id": update_id,
-            "message": {
-                "message_id": update_id,
-                "date": 1_790_000_000,
-                "text": "/start MAWAR1",
-                "chat": {"id": chat, "type": "private"},
-                "from": user,
-                "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
-            },
-        }
-    else:  # a press on the button under our last question
-        update = {
             "update_id": update_id,
             "callback_query": {
                 "id": f"cb{update_id}",
@@ -274,6 +262,17 @@ def telegram_request(mother: int, step: int, text: str) -> tuple[str, bytes, dic
                 },
             },
         }
+    else:  # typed: the deep link's /start, then her name
+        message: dict[str, object] = {
+            "message_id": update_id,
+            "date": 1_790_000_000,
+            "text": "/start MAWAR1" if step == 0 else text,
+            "chat": {"id": chat, "type": "private"},
+            "from": user,
+        }
+        if step == 0:
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": 6}]
+        update = {"update_id": update_id, "message": message}
     return (
         "/webhooks/telegram",
         json.dumps(update).encode(),

@@ -175,7 +175,8 @@ URGENT = {
 
 @pytest.mark.parametrize("lang", LOCALES)
 def test_every_welcome_and_guidance_text_renders_through_the_texts_loader(lang: str) -> None:
-    values = {"name": "Siti", "child": "si kecil", "cadre": "Bu Sari", **URGENT}
+    values = {"name": "Siti", "child": "si kecil", "cadre": "Bu Sari",
+              "helper": texts.text("onboarding.helper_cadre", lang, cadre="Bu Sari"), **URGENT}
     for band in ("pregnant", "newborn", "infant", "child"):
         for n in (1, 2, 3):
             key = f"welcome.{band}.{n}"
