@@ -64,6 +64,8 @@ BATCH = 200
 _INVOLVED = ("alerted", "escalated", "taken", "handed_over")
 PASSED_ON = "passed_on"  # the one who handed a case over: she may no longer act on it
 _FOOTNOTES = ("cadre.registering_note",)
+# notes that say the case is not new: a reopened case is not "Kasus baru" again
+_AGAIN = ("cadre.reopened_note", "cadre.reopened_note_words")
 _TITLE = re.compile(r"^(bu|ibu|bidan|bd\.?|pak|kak|dr\.?|mbak|ners)\s", re.IGNORECASE)
 
 
@@ -316,6 +318,8 @@ def alert_text(case: Case, mother: Mother, staff: Staff, now: datetime, config: 
         key = "cadre.alert_message"
     if case.label == "loss" and not case.urgent:  # sad news: how to reach out, not a warning
         key = "cadre.alert_loss"
+    if key == "cadre.alert" and note_key in _AGAIN:
+        key = "cadre.alert_again"
     body = ui_text(key, lang, case=case.id, label=label_name(case.label, lang),
                    name=shown_name(mother, lang),
                    age=_age(mother, now, lang), message=quote,

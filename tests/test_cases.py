@@ -386,6 +386,7 @@ async def test_belum_masih_perih_at_the_followup_reaches_the_cadre_in_her_words(
     assert again["text"].startswith(
         '🔁 Dibuka lagi: Bunda bilang belum membaik: "blm membaik bu masih perih"')
     assert LATCH in again["text"] and "usia 3 minggu" in again["text"]
+    assert "Kasus baru" not in again["text"] and "Kasus #1 (lecet puting)" in again["text"]
 
 
 async def test_the_followup_of_a_question_asks_how_things_are_not_whether_the_question_is_better(
