@@ -307,12 +307,17 @@ def alert_choices(case: Case, options: Sequence[tuple[str, str]], channel: str) 
     return [Choice(f"{COMMAND_WORDS[action]} {case.id}", label) for action, label in options]
 
 
+def quoted(words: str) -> str:
+    """Her words as an alert quotes them: cut at MAX_QUOTE characters."""
+    return words if len(words) <= MAX_QUOTE else words[: MAX_QUOTE - 1] + "…"
+
+
 def alert_text(case: Case, mother: Mother, staff: Staff, now: datetime, config: FlowConfig,
                *, note_key: str | None = None, note_values: dict[str, object] | None = None,
                ) -> str:
     """What a staff member needs to act: the label, her name, the child's age, her words."""
     lang = staff.lang
-    quote = case.text if len(case.text) <= MAX_QUOTE else case.text[: MAX_QUOTE - 1] + "…"
+    quote = quoted(case.text)
     key = "cadre.alert_urgent" if case.urgent else "cadre.alert"
     if case.label == "message" and not case.urgent:  # her words for her cadre, not a problem
         key = "cadre.alert_message"
@@ -806,7 +811,8 @@ async def answer_followup(ctx: Ctx, reply: str) -> None:
     """`1`/`sudah membaik` closes the loop; `2`/`belum` reopens her case."""
     from flows.choices import match_choice  # noqa: PLC0415
 
-    picked = match_choice(reply, ctx.options) if re.fullmatch(r"\s*\d{1,2}\s*[.)]?\s*", reply) \
+    number = re.fullmatch(r"\s*\d{1,2}\s*[.)]?\s*", reply)
+    picked = match_choice(reply, ctx.options) if number \
         else ("not_better" if _NOT_BETTER.search(reply)
               else "better" if _BETTER.search(reply) else None)
     case = await _followup_case(ctx)
@@ -831,7 +837,6 @@ async def answer_followup(ctx: Ctx, reply: str) -> None:
         ctx.say("cases.followup_glad")
         return
     event(ctx.session, case, "followup_not_better", ctx.now)
-    number = re.fullmatch(r"\s*\d{1,2}\s*[.)]?\s*", reply)
     await reopen(ctx, case, None if number else reply.strip())
 
 
@@ -855,14 +860,11 @@ async def reopen(ctx: Ctx, case: Case, words: str | None = None) -> None:
                                      zone_of(alerted[0], mother, ctx.config))
                         if alerted else None)
     event(ctx.session, case, "reopened", ctx.now)
-    quote = (words if len(words) <= MAX_QUOTE else words[: MAX_QUOTE - 1] + "…") if words else ""
+    note_values: dict[str, object] | None = {"message": quoted(words)} if words else None
+    note_key = "cadre.reopened_note_words" if words else "cadre.reopened_note"
     for staff in alerted:
-        if quote:
-            await alert(ctx.session, staff, case, mother, ctx.now, ctx.config, ctx=ctx,
-                        note_key="cadre.reopened_note_words", note_values={"message": quote})
-        else:
-            await alert(ctx.session, staff, case, mother, ctx.now, ctx.config, ctx=ctx,
-                        note_key="cadre.reopened_note")
+        await alert(ctx.session, staff, case, mother, ctx.now, ctx.config, ctx=ctx,
+                    note_key=note_key, note_values=note_values)
     ctx.say_text(ctx.t("cases.reopened") + "\n\n" + who_and_when(ctx, case, alerted))
 
 

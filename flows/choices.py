@@ -58,6 +58,12 @@ def says(joined: str, phrase: str) -> bool:
     return any(not _negated(joined, m.start()) for m in re.finditer(pattern, joined))
 
 
+def says_any(raw: str, vocab_key: str) -> bool:
+    """The reply says one of a words.* entry's phrases, not negated."""
+    joined = " ".join(words(raw))
+    return any(says(joined, phrase) for phrase in synonyms(vocab_key) if phrase)
+
+
 def match_choice(
     raw: str, options: Sequence[tuple[str, str]], vocab: dict[str, str] | None = None
 ) -> str | None:

@@ -8,19 +8,25 @@ has come is taken into the birth report (`birth_news`).
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from sqlalchemy import select
 
 from db.models import Mother, Staff, Tip
 from flows.catalogue import tips_by_key
-from flows.choices import labels, match_choice, synonyms, words
+from flows.choices import labels, match_choice
 from flows.context import Ctx
 from flows.dates import is_estimate, parse_hour
 from flows.describe import say_age, say_date
 from flows.journey import journey_point, point_for
-from flows.onboarding import date_problem, read_birth_date, read_due_date, say_quiet_hours
+from flows.onboarding import (
+    baby_has_come,
+    date_problem,
+    is_birth_news,
+    read_birth_date,
+    read_due_date,
+    say_quiet_hours,
+)
 from flows.quiet import in_quiet_hours
 from flows.reminders import plan_reminders
 from flows.steps import step
@@ -133,19 +139,6 @@ async def save_birth(ctx: Ctx, born: date) -> None:
     await plan_reminders(ctx.session, ctx.mother, ctx.now)
     ctx.say("menu.birth_saved", date=say_date(born, ctx.lang))
     ctx.idle()
-
-
-def _says_any(text: str, vocab_key: str) -> bool:
-    joined = " ".join(words(text))
-    return any(re.search(rf"(?<![a-z0-9]){re.escape(phrase)}(?![a-z0-9])", joined)
-               for phrase in synonyms(vocab_key) if phrase)
-
-
-def is_birth_news(text: str) -> bool:
-    """`alhamdulillah bayi saya sudah lahir kemarin`, `baby was born yesterday`: not a question
-    or a condition (`kalau sudah lahir ...`)."""
-    return ("?" not in text and _says_any(text, "words.birth_news")
-            and not _says_any(text, "words.conditional"))
 
 
 async def birth_news(ctx: Ctx, text: str) -> bool:
@@ -285,7 +278,7 @@ async def answer_date(ctx: Ctx, reply: str) -> None:
     assert ctx.mother is not None
     today = ctx.local_now.date()
     pregnant = ctx.mother.stage == "pregnant"
-    if pregnant and (is_birth_news(reply) or (ctx.data.get("due_past") and reply.strip() == "2")):
+    if pregnant and baby_has_come(ctx, reply):
         ctx.forget("due_past")  # the baby has come: the birth report instead of a new due date
         if not await birth_news(ctx, reply):
             await ctx.goto(FLOW, "birth")

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from db.models import Consent, Mother, Staff
 from flows.cases import complete_record
 from flows.catalogue import tips_by_key
-from flows.choices import labels, match_choice, says, synonyms, words
+from flows.choices import labels, match_choice, says_any
 from flows.context import MAX_MISSES, Ctx
 from flows.dates import (
     is_estimate,
@@ -246,11 +246,17 @@ def read_birth_date(reply: str, today: date) -> date | str:
     return born
 
 
-def tells_birth(reply: str) -> bool:
-    """`sudah lahir`, `udh lahir tgl 5 nov`, `baby was born`: the news, not a question."""
-    joined = " ".join(words(reply))
-    return "?" not in reply and any(says(joined, phrase)
-                                    for phrase in synonyms("words.birth_news"))
+def is_birth_news(text: str) -> bool:
+    """`alhamdulillah bayi saya sudah lahir kemarin`, `udh lahir tgl 5 nov`, `baby was born
+    yesterday`: the news, not a question or a condition (`kalau sudah lahir ...`)."""
+    return ("?" not in text and says_any(text, "words.birth_news")
+            and not says_any(text, "words.conditional"))
+
+
+def baby_has_come(ctx: Ctx, reply: str) -> bool:
+    """Asked for her due date, she says the baby has come, or types `2` as the kind word
+    for a passed due date suggests."""
+    return is_birth_news(reply) or bool(ctx.data.get("due_past") and reply.strip() == "2")
 
 
 @step(FLOW, "due", ask_due)
@@ -258,7 +264,7 @@ async def answer_due(ctx: Ctx, reply: str) -> None:
     today = ctx.local_now.date()
     # asked for her due date she says the baby has come (or `2`, as a passed due date's
     # kind word suggests): the birth date, from her words or asked for
-    if tells_birth(reply) or (ctx.data.get("due_past") and reply.strip() == "2"):
+    if baby_has_come(ctx, reply):
         ctx.forget("due_past")
         ctx.remember(stage="postnatal")
         born = read_birth_date(reply, today)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Identity, Mother, Outbox, Staff
 from flows.types import Choice
+
+# a row written to an address as nobody's: before consent, during registration, a goodbye
+TO_NOBODY = and_(Outbox.mother_id.is_(None), Outbox.staff_id.is_(None))
 
 
 def numbered(labels: list[str]) -> list[Choice]:
@@ -74,7 +77,7 @@ async def adopt_replies(session: AsyncSession, identity: Identity, mother_id: in
     (`flows.privacy.erase_mother`) and the few rows written to nobody stay few."""
     await session.execute(
         update(Outbox)
-        .where(Outbox.mother_id.is_(None), Outbox.staff_id.is_(None),
-               Outbox.channel == identity.channel, Outbox.address == identity.address)
+        .where(TO_NOBODY, Outbox.channel == identity.channel,
+               Outbox.address == identity.address)
         .values(mother_id=mother_id)
         .execution_options(synchronize_session=False))

@@ -29,6 +29,7 @@ from sqlalchemy import and_, delete, exists, func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Case, Conversation, Identity, InboundMessage, Mother, Outbox, TipDelivery
+from flows.outbox import TO_NOBODY
 
 STRANGER_DAYS = 7
 # how long a message to an address nobody has any more is kept after it was written: long
@@ -38,8 +39,6 @@ _SETTLED = ("sent", "delivered", "read", "failed", "undelivered")
 # an orphan's row is done with once settled, cancelled, or held (no one can open her
 # WhatsApp window again: she is gone)
 _ORPHAN_DONE = (*_SETTLED, "cancelled", "canceled", "held")
-# a row written to an address as nobody's: before consent, during registration, a goodbye
-TO_NOBODY = and_(Outbox.mother_id.is_(None), Outbox.staff_id.is_(None))
 # what stands where an erased mother's name was, in what staff were told
 ERASED_NAME = "—"
 
